@@ -1,0 +1,336 @@
+"""Actions: the lines of a plan's table, their timeframes, completion and quarterly progress."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies.models import Agency
+from plans.models import AnnualPlan, Theme
+from plans.quarters import QUARTER_NUMBERS, Quarter
+from priorities.models import Strand
+
+from .timeframes import parse_timeframe
+
+
+class CompletionStatus(models.Model):
+    """One entry of the list of completion states administrators keep ("Complete with caveats",
+    "Deferred"...), and whether it counts as complete in the figures."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    counts_as_complete = models.BooleanField(
+        default=False, help_text="Tick if an action in this state counts as done."
+    )
+    is_default = models.BooleanField(
+        default=False, help_text="The state a new action starts in. Only one can be the default."
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "completion statuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="actions_completionstatus_single_default",
+                violation_error_message="Only one completion status can be the default.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls):
+        return cls.objects.filter(is_default=True).first() or cls.objects.first()
+
+
+def default_completion_status_pk():
+    """The default completion status for a new action (used as the field default)."""
+    status = CompletionStatus.default()
+    return status.pk if status else None
+
+
+class Timeframe(models.Model):
+    """A timeframe exactly as a plan writes it ("Sept 17 March 18", "Review quarterly"), with the
+    start, due date and review cadence read from it for the plan's financial year.
+
+    Actions of one plan that share a wording share one timeframe, so an administrator who
+    corrects the dates of a wording the reader could not understand corrects it once.
+    """
+
+    class Cadence(models.TextChoices):
+        # The values are the parser's (timeframes.Cadence); a test keeps the two lists equal.
+        NONE = "none", "None"
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Six-monthly"
+        AS_REQUIRED = "as_required", "As required"
+        ONGOING = "ongoing", "Ongoing"
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="timeframes")
+    wording = models.CharField(max_length=300, help_text="Exactly as the plan writes it.")
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    cadence = models.CharField(
+        max_length=20, choices=Cadence.choices, default=Cadence.NONE, verbose_name="review cadence"
+    )
+    understood = models.BooleanField(
+        default=True,
+        help_text="Whether the dates could be read from the wording. Wording that could not be "
+        "read is kept and flagged for an administrator to set the dates by hand.",
+    )
+    explanation = models.CharField(max_length=300, blank=True)
+    set_by_hand = models.BooleanField(
+        default=False,
+        help_text="Tick to keep the dates and cadence as entered here instead of reading them "
+        "from the wording.",
+    )
+
+    class Meta:
+        ordering = ["plan", "due_date", "wording"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "wording"], name="actions_timeframe_unique_wording_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=models.F("start_date")),
+                name="actions_timeframe_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.wording
+
+    def save(self, *args, **kwargs):
+        self.read_wording()
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_review(self):
+        """Flagged for an administrator: the wording could not be read and nobody has set the
+        dates by hand."""
+        return not self.understood and not self.set_by_hand
+
+    def read_wording(self):
+        """Derive the dates and cadence from the wording, unless an administrator set them."""
+        if self.set_by_hand:
+            self.understood = True
+            self.explanation = "Dates set by hand by an administrator."
+            return
+        parsed = parse_timeframe(self.wording, self.plan.financial_year)
+        self.start_date = parsed.start_date
+        self.due_date = parsed.due_date
+        self.cadence = parsed.cadence.value
+        self.understood = parsed.understood
+        self.explanation = parsed.explanation[: self._meta.get_field("explanation").max_length]
+
+    @classmethod
+    def for_wording(cls, plan, wording):
+        """The plan's timeframe with this wording, created (and read) if new; None for blank
+        wording."""
+        wording = (wording or "").strip()
+        if not wording:
+            return None
+        timeframe, _ = cls.objects.get_or_create(plan=plan, wording=wording)
+        return timeframe
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_display(self):
+        """Everything a list of actions shows, fetched up front rather than row by row."""
+        return self.select_related(
+            "strand__priority__plan",
+            "theme",
+            "lead_agency",
+            "lead_officer",
+            "timeframe",
+            "completion_status",
+        ).prefetch_related("partner_agencies", "sub_items")
+
+    def complete(self):
+        return self.filter(completion_status__counts_as_complete=True)
+
+    def not_complete(self):
+        return self.exclude(completion_status__counts_as_complete=True)
+
+    def late(self, on: date | None = None):
+        """Past their due date and not complete."""
+        on = on or timezone.localdate()
+        return self.not_complete().filter(timeframe__due_date__lt=on)
+
+
+class Action(models.Model):
+    """One thing a plan says will be done: a line of the plan's table."""
+
+    strand = models.ForeignKey(Strand, on_delete=models.CASCADE, related_name="actions")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    reference = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="A short reference people can quote in meetings, e.g. “1.4”. Unique in its "
+        "strand.",
+    )
+    text = models.TextField(help_text="What will be done, as the plan words it.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    lead_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
+    )
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    partner_agencies = models.ManyToManyField(Agency, blank=True, related_name="partner_actions")
+    timeframe = models.ForeignKey(
+        Timeframe, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    completion_status = models.ForeignKey(
+        CompletionStatus,
+        on_delete=models.PROTECT,
+        default=default_completion_status_pk,
+        related_name="actions",
+        verbose_name="completion",
+    )
+    completion_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Qualifies the completion, e.g. “within YOS and CER”.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strand", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strand", "reference"],
+                condition=~Q(reference=""),
+                name="actions_action_unique_reference_per_strand",
+                violation_error_message="Another action in this strand has this reference.",
+            ),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:79] + "…"
+        return f"{self.reference} {text}" if self.reference else text
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", kwargs={"slug": self.plan.slug}) + f"#action-{self.pk}"
+
+    @property
+    def plan(self):
+        return self.strand.priority.plan
+
+    @property
+    def is_complete(self):
+        return self.completion_status.counts_as_complete
+
+    def is_late(self, on: date | None = None):
+        on = on or timezone.localdate()
+        due = self.timeframe.due_date if self.timeframe else None
+        return bool(due and due < on and not self.is_complete)
+
+    def clean(self):
+        super().clean()
+        if self.theme_id and self.strand_id and self.theme.plan_id != self.strand.priority.plan_id:
+            raise ValidationError({"theme": "Choose a theme of this action's own plan."})
+        if self.timeframe_id and self.strand_id:
+            if self.timeframe.plan_id != self.strand.priority.plan_id:
+                raise ValidationError({"timeframe": "Choose a timeframe of this action's plan."})
+
+
+class ActionSubItem(models.Model):
+    """One item of an action's lettered list ("a) Domestic Violence Protection Orders")."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="sub_items")
+    label = models.CharField(max_length=10, help_text="The letter or number, e.g. “a”.")
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+        verbose_name = "sub-item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "label"], name="actions_actionsubitem_unique_label_per_action"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label}) {self.text}"
+
+
+class ProgressUpdate(models.Model):
+    """What an officer reported about an action for one quarter of its plan's year."""
+
+    class RAG(models.TextChoices):
+        RED = "red", "Red (off track)"
+        AMBER = "amber", "Amber (at risk)"
+        GREEN = "green", "Green (on track)"
+        BLUE = "blue", "Blue (complete)"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    quarter = models.PositiveSmallIntegerField(
+        choices=[(n, f"Quarter {n}") for n in QUARTER_NUMBERS],
+        help_text="The quarter of the plan's financial year (Q1 is April to June).",
+    )
+    completion_status = models.ForeignKey(
+        CompletionStatus,
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+        verbose_name="completion",
+    )
+    rag_rating = models.CharField(max_length=10, choices=RAG.choices, verbose_name="RAG rating")
+    narrative = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["action", "quarter"]
+        constraints = [
+            # A second update in the same quarter amends the first: one row per quarter.
+            models.UniqueConstraint(
+                fields=["action", "quarter"], name="actions_progressupdate_one_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="actions_progressupdate_valid_quarter",
+                violation_error_message="The quarter must be 1, 2, 3 or 4.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rag_rating__in=["red", "amber", "green", "blue"]),
+                name="actions_progressupdate_valid_rag",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference or self.action_id} Q{self.quarter}: {self.rag_rating}"
+
+    @property
+    def period(self) -> Quarter:
+        """The calendar dates of the quarter this update reports on."""
+        return self.action.plan.quarter(self.quarter)

@@ -1,0 +1,54 @@
+"""Administration of partner agencies and of the officers who work for them."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Agency, Profile
+
+User = get_user_model()
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    fields = ["name", "short_name", "slug", "kind", "is_active"]
+    prepopulated_fields = {"slug": ("name",)}
+    list_display = ["name", "short_name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency", "job_title"]
+    list_select_related = ["user", "agency"]
+    list_filter = ["agency"]
+    search_fields = ["user__first_name", "user__last_name", "user__username", "job_title"]
+    autocomplete_fields = ["user", "agency"]
+
+
+class ProfileInline(admin.StackedInline):
+    """The officer's agency and job title, on the same page as their login."""
+
+    model = Profile
+    fields = ["agency", "job_title"]
+    autocomplete_fields = ["agency"]
+    can_delete = False
+    verbose_name_plural = "agency and job title"
+
+
+# Django's own user pages, with the officer's agency added.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [ProfileInline]
+    list_display = [*BaseUserAdmin.list_display, "agency"]
+    list_select_related = ["profile__agency"]
+    list_filter = [*BaseUserAdmin.list_filter, "profile__agency"]
+
+    @admin.display(description="Agency", ordering="profile__agency__name")
+    def agency(self, obj):
+        profile = getattr(obj, "profile", None)
+        return profile.agency if profile else None

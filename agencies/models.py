@@ -1,0 +1,77 @@
+"""The partner organisations of a Community Safety Partnership, and their officers."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Agency(models.Model):
+    """A partner organisation: the council, the police, probation, health, a charity..."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Local authority"
+        POLICE = "police", "Police"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health"
+        FIRE = "fire", "Fire and rescue"
+        YOUTH_OFFENDING = "youth_offending", "Youth offending service"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        EDUCATION = "education", "Education"
+        HOUSING = "housing", "Housing"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, help_text="The organisation's full name.")
+    short_name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="How it is shown in tables, e.g. “Met Police”. The full name is used if blank.",
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    is_active = models.BooleanField(
+        default=True, help_text="Untick for an agency that no longer takes part in the partnership."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="agencies_agency_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Profile(models.Model):
+    """What the partnership knows about a signed-in person beyond their login: their agency."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text="The partner agency this person works for.",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+
+    def __str__(self):
+        return f"{display_name(self.user)} ({self.agency or 'no agency'})"
+
+
+def display_name(user):
+    """A person's name as colleagues write it, falling back to their username."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()

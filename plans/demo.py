@@ -1,0 +1,516 @@
+"""Load the Safer Lewisham demo data, or any file of the same schema, into the database.
+
+The data lives in a YAML file (``plans/demo_data/safer_lewisham.yaml``), never in Python: this
+module only knows the schema. Every row is found by its natural key (an agency's slug, a plan's
+slug, a strand's slug within its priority, an action's reference within its strand...) and
+written with ``update_or_create``, so loading the same file twice changes nothing and loading an
+edited file updates the rows it names. Rows the file no longer mentions are left alone (they may
+hold an officer's work), except a plan's key questions and drivers, which have no key but their
+position: those lists are made to match the file.
+
+Everything happens in one transaction: a file with a bad reference half-way through leaves the
+database as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from importlib import import_module
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from django.apps import apps as django_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
+from agencies.models import Agency, Profile
+from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
+from plans.quarters import QUARTER_NUMBERS, Quarter
+from priorities.models import Priority, Strand
+
+# The bundled data file, found from this module so that it works from any checkout.
+DEMO_DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "safer_lewisham.yaml"
+
+# One password for every demo user. It is printed on the console by `make run` and is only ever
+# set when DEBUG is on (see DemoLoader), so it guards nothing real.
+DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105
+
+# The Django group each role of the data file puts its user in. The groups carry no
+# permissions yet; they are created so that roles can be given permissions in one place.
+ROLE_GROUPS = {
+    "administrator": "Administrators",
+    "chair": "Chair and members",
+    "officer": "Officers",
+}
+SUPERUSER_ROLES = {"administrator"}
+
+# A progress update is dated as if written in the run-up to the quarterly meeting: the 20th of
+# the quarter's last month, 10:00 London time.
+UPDATE_DAY = 20
+UPDATE_TIME = time(10, 0)
+UPDATE_TIMEZONE = ZoneInfo("Europe/London")
+
+
+class DemoDataError(Exception):
+    """The data file cannot be read or names something it does not define."""
+
+
+@dataclass
+class LoadSummary:
+    """What a load wrote: counts for the console, and the demo users (empty when skipped)."""
+
+    agencies: int = 0
+    strategies: int = 0
+    plans: int = 0
+    priorities: int = 0
+    strands: int = 0
+    actions: int = 0
+    sub_items: int = 0
+    updates: int = 0
+    users: list = field(default_factory=list)  # (user, role, agency), in the file's order
+    skipped_usernames: list = field(default_factory=list)
+
+
+def read_demo_file(path) -> dict:
+    """The parsed contents of a data file, or DemoDataError saying why it cannot be used."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except FileNotFoundError:
+        raise DemoDataError(f"The data file {path} does not exist.") from None
+    except OSError as error:
+        raise DemoDataError(f"The data file {path} cannot be read: {error}") from None
+    except UnicodeDecodeError as error:
+        raise DemoDataError(f"The data file {path} is not UTF-8 text: {error}") from None
+    except yaml.YAMLError as error:
+        raise DemoDataError(f"The data file {path} is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise DemoDataError(
+            f"The data file {path} should be a mapping with agencies, strategies, users and "
+            "plans; it is empty or something else."
+        )
+    return data
+
+
+def load_demo_data(data: dict, *, create_users: bool) -> LoadSummary:
+    """Write the parsed data file to the database in one transaction.
+
+    With ``create_users`` False (DEBUG off) no user is created or touched, and actions and
+    updates that name a user get no lead officer / author.
+    """
+    with transaction.atomic():
+        return DemoLoader(data, create_users=create_users).load()
+
+
+# Reading the file's fields --------------------------------------------------------------------
+
+
+def _mapping(item, where: str) -> dict:
+    if not isinstance(item, dict):
+        raise DemoDataError(f"{where}: expected a mapping of fields, found {item!r}.")
+    return item
+
+
+def _required(item: dict, key: str, where: str):
+    """A field the schema requires, or DemoDataError naming it."""
+    value = _mapping(item, where).get(key)
+    if value is None or value == "":
+        raise DemoDataError(f'{where}: "{key}" is missing.')
+    return value
+
+
+def _text(item: dict, key: str) -> str:
+    """An optional text field, "" when absent."""
+    value = item.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _list(item: dict, key: str, where: str) -> list:
+    """An optional list field, [] when absent."""
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise DemoDataError(f'{where}: "{key}" should be a list, found {value!r}.')
+    return value
+
+
+def _lookup(table: dict, key, what: str, where: str):
+    """The row the file refers to by ``key``, or DemoDataError naming the bad value."""
+    try:
+        return table[key]
+    except (KeyError, TypeError):
+        known = ", ".join(str(k) for k in table) or "none"
+        raise DemoDataError(f'{where}: unknown {what} "{key}" (known: {known}).') from None
+
+
+def _optional_lookup(table: dict, key, what: str, where: str):
+    """Like _lookup, for a reference the schema allows to be left out (None then)."""
+    return _lookup(table, key, what, where) if key else None
+
+
+def _choice(value, choices, what: str, where: str) -> str:
+    if value not in choices:
+        raise DemoDataError(
+            f'{where}: unknown {what} "{value}" (known: {", ".join(map(str, choices))}).'
+        )
+    return value
+
+
+def _check_unique(keys_seen: set, key, what: str, where: str):
+    """Two entries with the same natural key would silently overwrite each other."""
+    if key in keys_seen:
+        raise DemoDataError(f'{where}: {what} "{key}" appears twice.')
+    keys_seen.add(key)
+
+
+def update_created_at(plan: AnnualPlan, quarter: int) -> datetime:
+    """When a demo update for a quarter is dated: the 20th of its last month, 10:00 London."""
+    last_day = Quarter(plan.financial_year, quarter).end_date
+    return datetime.combine(last_day.replace(day=UPDATE_DAY), UPDATE_TIME, UPDATE_TIMEZONE)
+
+
+def restore_completion_statuses():
+    """Put back the completion statuses a migration seeds if the table is empty, as it is after
+    `manage.py flush` or in a test database flushed between transactional tests."""
+    if CompletionStatus.objects.exists():
+        return
+    # The migration's own function, so that the list is kept in one place.
+    seed = import_module("actions.migrations.0002_seed_completion_statuses")
+    seed.create_statuses(django_apps, None)
+
+
+# Writing the rows -----------------------------------------------------------------------------
+
+
+class DemoLoader:
+    """Writes one parsed data file, top to bottom, keeping the lookups its references need."""
+
+    def __init__(self, data: dict, *, create_users: bool):
+        self.data = _mapping(data, "The data file")
+        self.create_users = create_users
+        self.summary = LoadSummary()
+        self.agencies: dict[str, Agency] = {}
+        self.strategies: dict[str, Strategy] = {}
+        # username -> User, or -> None for a user of the file that was not created (DEBUG off).
+        self.users: dict = {}
+        restore_completion_statuses()
+        self.completion_statuses = {s.slug: s for s in CompletionStatus.objects.all()}
+
+    def load(self) -> LoadSummary:
+        for position, item in enumerate(_list(self.data, "agencies", "The data file")):
+            self.load_agency(item, position)
+        for position, item in enumerate(_list(self.data, "strategies", "The data file")):
+            self.load_strategy(item, position)
+        self.load_users(_list(self.data, "users", "The data file"))
+        slugs = set()
+        for position, item in enumerate(_list(self.data, "plans", "The data file"), start=1):
+            _check_unique(slugs, _required(item, "slug", f"Plan {position}"), "plan", "The file")
+            self.load_plan(item)
+        return self.summary
+
+    # Partnership-wide: agencies, strategies, people.
+
+    def load_agency(self, item: dict, position: int):
+        """A partner agency, by slug."""
+        where = f"Agency {position + 1}"
+        slug = _required(item, "slug", where)
+        where = f'Agency "{slug}"'
+        if slug in self.agencies:
+            raise DemoDataError(f'{where}: agency slug "{slug}" appears twice.')
+        kind = _choice(item.get("kind", Agency.Kind.OTHER), Agency.Kind.values, "kind", where)
+        self.agencies[slug], _ = Agency.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": _required(item, "name", where),
+                "short_name": _text(item, "short_name"),
+                "kind": kind,
+            },
+        )
+        self.summary.agencies += 1
+
+    def load_strategy(self, item: dict, position: int):
+        """A multi-year strategy, by slug."""
+        slug = _required(item, "slug", f"Strategy {position + 1}")
+        where = f'Strategy "{slug}"'
+        if slug in self.strategies:
+            raise DemoDataError(f'{where}: strategy slug "{slug}" appears twice.')
+        self.strategies[slug], _ = Strategy.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "title": _required(item, "title", where),
+                "start_year": _required(item, "start_year", where),
+                "end_year": _required(item, "end_year", where),
+                "statutory_basis": _text(item, "statutory_basis"),
+                "description": _text(item, "description"),
+            },
+        )
+        self.summary.strategies += 1
+
+    def load_users(self, items: list):
+        """The demo users, their profiles and role groups; only when allowed (DEBUG on).
+
+        The file's usernames are checked either way, so that a typo in an action's lead officer
+        is reported whatever the setting.
+        """
+        checked = []
+        for position, item in enumerate(items, start=1):
+            username = _required(item, "username", f"User {position}")
+            where = f'User "{username}"'
+            if username in self.users:
+                raise DemoDataError(f'{where}: username "{username}" appears twice.')
+            role = _choice(_required(item, "role", where), ROLE_GROUPS, "role", where)
+            agency = _optional_lookup(self.agencies, item.get("agency"), "agency", where)
+            self.users[username] = None
+            checked.append((username, role, agency, item))
+        if not self.create_users:
+            self.summary.skipped_usernames = [username for username, *_ in checked]
+            return
+        groups = {
+            role: Group.objects.get_or_create(name=name)[0] for role, name in ROLE_GROUPS.items()
+        }
+        for username, role, agency, item in checked:
+            user = self.load_user(username, role, item)
+            Profile.objects.update_or_create(
+                user=user, defaults={"agency": agency, "job_title": _text(item, "job_title")}
+            )
+            user.groups.remove(*(group for r, group in groups.items() if r != role))
+            user.groups.add(groups[role])
+            self.users[username] = user
+            self.summary.users.append((user, role, agency))
+
+    def load_user(self, username: str, role: str, item: dict):
+        """One demo login, by username."""
+        is_administrator = role in SUPERUSER_ROLES
+        user, _ = get_user_model().objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": _text(item, "first_name"),
+                "last_name": _text(item, "last_name"),
+                "email": _text(item, "email"),
+                "is_active": True,
+                "is_staff": is_administrator,
+                "is_superuser": is_administrator,
+            },
+        )
+        # Reset on every run, not only on creation: the command prints the logins, and a printed
+        # password that no longer works is worse than undoing a change to a demo account.
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        return user
+
+    # One annual plan and what it contains.
+
+    def load_plan(self, item: dict):
+        """An annual plan, by slug, with its lists, themes and priorities."""
+        slug = item["slug"]
+        where = f'Plan "{slug}"'
+        strategy = _optional_lookup(self.strategies, item.get("strategy"), "strategy", where)
+        status = _choice(item.get("status", PlanStatus.DRAFT), PlanStatus.values, "status", where)
+        plan, _ = AnnualPlan.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "title": _required(item, "title", where),
+                "strategy": strategy,
+                "financial_year": _required(item, "financial_year", where),
+                "status": status,
+                "summary": _text(item, "summary"),
+            },
+        )
+        self.summary.plans += 1
+        self.load_principles(plan, _list(item, "principles", where), where)
+        self.load_texts(plan.key_questions, KeyQuestion, plan, _list(item, "key_questions", where))
+        self.load_texts(plan.drivers, Driver, plan, _list(item, "drivers", where))
+        themes = self.load_themes(plan, _list(item, "themes", where), where)
+        slugs = set()
+        for position, priority in enumerate(_list(item, "priorities", where), start=1):
+            priority_where = f"{where}, priority {position}"
+            priority_slug = _required(priority, "slug", priority_where)
+            _check_unique(slugs, priority_slug, "priority slug", where)
+            self.load_priority(plan, themes, priority, position)
+
+    def load_principles(self, plan: AnnualPlan, items: list, where: str):
+        """The plan's cross-cutting principles, by name, in the file's order."""
+        names = set()
+        for position, item in enumerate(items, start=1):
+            name = _required(item, "name", f"{where}, principle {position}")
+            _check_unique(names, name, "principle", where)
+            Principle.objects.update_or_create(
+                plan=plan,
+                name=name,
+                defaults={"order": position, "description": _text(item, "description")},
+            )
+
+    def load_texts(self, related, model, plan: AnnualPlan, texts: list):
+        """A plan's key questions or drivers: plain texts whose only key is their position, so
+        the plan's list is made to match the file's, row for row."""
+        existing = list(related.order_by("order", "id"))
+        for position, text in enumerate(texts, start=1):
+            text = str(text).strip()
+            if position <= len(existing):
+                row = existing[position - 1]
+                if (row.order, row.text) != (position, text):
+                    row.order, row.text = position, text
+                    row.save(update_fields=["order", "text"])
+            else:
+                model.objects.create(plan=plan, order=position, text=text)
+        for row in existing[len(texts) :]:
+            row.delete()
+
+    def load_themes(self, plan: AnnualPlan, items: list, where: str) -> dict[str, Theme]:
+        """The plan's themes, by slug, in the file's order; returns them by slug."""
+        themes = {}
+        for position, item in enumerate(items, start=1):
+            slug = _required(item, "slug", f"{where}, theme {position}")
+            if slug in themes:
+                raise DemoDataError(f'{where}: theme slug "{slug}" appears twice.')
+            themes[slug], _ = Theme.objects.update_or_create(
+                plan=plan,
+                slug=slug,
+                defaults={
+                    "name": _required(item, "name", f'{where}, theme "{slug}"'),
+                    "order": position,
+                },
+            )
+        return themes
+
+    def load_priority(self, plan: AnnualPlan, themes: dict, item: dict, position: int):
+        """A priority of the plan, by slug, with its strands."""
+        slug = item["slug"]
+        where = f'Plan "{plan.slug}", priority "{slug}"'
+        priority, _ = Priority.objects.update_or_create(
+            plan=plan,
+            slug=slug,
+            defaults={
+                "title": _required(item, "title", where),
+                "description": _text(item, "description"),
+                "order": position,
+            },
+        )
+        self.summary.priorities += 1
+        slugs = set()
+        for strand_position, strand in enumerate(_list(item, "strands", where), start=1):
+            strand_slug = _required(strand, "slug", f"{where}, strand {strand_position}")
+            _check_unique(slugs, strand_slug, "strand slug", where)
+            self.load_strand(priority, themes, strand, strand_position)
+
+    def load_strand(self, priority: Priority, themes: dict, item: dict, position: int):
+        """A strand of the priority, by slug, with its actions."""
+        plan = priority.plan
+        slug = item["slug"]
+        where = f'Plan "{plan.slug}", strand "{slug}"'
+        strand, _ = Strand.objects.update_or_create(
+            priority=priority,
+            slug=slug,
+            defaults={
+                "title": _required(item, "title", where),
+                "scope": _text(item, "scope"),
+                "order": position,
+            },
+        )
+        self.summary.strands += 1
+        references = set()
+        for action_position, action in enumerate(_list(item, "actions", where), start=1):
+            reference = _required(action, "reference", f"{where}, action {action_position}")
+            if not isinstance(reference, str):
+                raise DemoDataError(
+                    f"{where}, action {action_position}: write the reference {reference!r} in "
+                    'quotes ("1.10"): unquoted, YAML reads it as a number and 1.10 becomes 1.1.'
+                )
+            _check_unique(references, reference, "action reference", where)
+            self.load_action(strand, themes, action, action_position)
+
+    def completion_status(self, value, where: str) -> CompletionStatus:
+        """The completion status a file value names: complete_with_caveats is the status
+        with slug complete-with-caveats."""
+        slug = str(value).replace("_", "-")
+        if slug not in self.completion_statuses:
+            known = ", ".join(s.replace("-", "_") for s in self.completion_statuses)
+            raise DemoDataError(f'{where}: unknown completion "{value}" (known: {known}).')
+        return self.completion_statuses[slug]
+
+    def load_action(self, strand: Strand, themes: dict, item: dict, position: int):
+        """An action of the strand, by reference, with its sub-items and progress updates."""
+        plan = strand.priority.plan
+        reference = item["reference"]
+        where = f'Action {reference} (plan "{plan.slug}", strand "{strand.slug}")'
+        partners = [
+            _lookup(self.agencies, slug, "partner agency", where)
+            for slug in _list(item, "partners", where)
+        ]
+        action, _ = Action.objects.update_or_create(
+            strand=strand,
+            reference=reference,
+            defaults={
+                "order": position,
+                "text": str(_required(item, "text", where)).strip(),
+                "theme": _optional_lookup(themes, item.get("theme"), "theme", where),
+                "timeframe": Timeframe.for_wording(plan, _text(item, "timeframe")),
+                "completion_status": self.completion_status(
+                    _required(item, "completion", where), where
+                ),
+                "completion_note": _text(item, "completion_note"),
+                "lead_agency": _optional_lookup(
+                    self.agencies, item.get("lead_agency"), "lead agency", where
+                ),
+                "lead_officer": _optional_lookup(
+                    self.users, item.get("lead_officer"), "lead officer", where
+                ),
+            },
+        )
+        action.partner_agencies.set(partners)
+        self.summary.actions += 1
+        self.load_sub_items(action, _list(item, "sub_items", where), where)
+        self.load_updates(action, _list(item, "updates", where), where)
+
+    def load_sub_items(self, action: Action, items: list, where: str):
+        """The action's lettered list, by label, in the file's order."""
+        labels = set()
+        for position, item in enumerate(items, start=1):
+            label = str(_required(item, "label", f"{where}, sub-item {position}"))
+            _check_unique(labels, label, "sub-item label", where)
+            ActionSubItem.objects.update_or_create(
+                action=action,
+                label=label,
+                defaults={
+                    "text": str(_required(item, "text", f"{where}, sub-item {label}")).strip(),
+                    "order": position,
+                },
+            )
+            self.summary.sub_items += 1
+
+    def load_updates(self, action: Action, items: list, where: str):
+        """The action's quarterly progress updates, by quarter."""
+        plan = action.strand.priority.plan
+        quarters = set()
+        for position, item in enumerate(items, start=1):
+            quarter = _required(item, "quarter", f"{where}, update {position}")
+            update_where = f"{where}, Q{quarter} update"
+            _choice(quarter, QUARTER_NUMBERS, "quarter", update_where)
+            _check_unique(quarters, quarter, "quarter", where)
+            ProgressUpdate.objects.update_or_create(
+                action=action,
+                quarter=quarter,
+                defaults={
+                    "rag_rating": _choice(
+                        _required(item, "rag", update_where),
+                        ProgressUpdate.RAG.values,
+                        "RAG rating",
+                        update_where,
+                    ),
+                    "completion_status": self.completion_status(
+                        _required(item, "completion", update_where), update_where
+                    ),
+                    "narrative": _text(item, "narrative"),
+                    "author": _optional_lookup(
+                        self.users, item.get("author"), "author", update_where
+                    ),
+                    "created_at": update_created_at(plan, quarter),
+                },
+            )
+            self.summary.updates += 1

@@ -1,0 +1,257 @@
+"""Strategies and the annual plans that deliver them, with each plan's themes and principles."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .quarters import (
+    QUARTER_NUMBERS,
+    Quarter,
+    financial_year_end,
+    financial_year_label,
+    financial_year_start,
+)
+
+# Financial years the product accepts: a typing slip such as 20177 or 1917 is refused by the
+# database, not only by the form.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+
+
+class Strategy(models.Model):
+    """A multi-year strategy the annual plans deliver, e.g. the three-year Crime and Disorder
+    Strategy, or the London Mayor's Police and Crime Plan 2017-2021."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    start_year = models.PositiveSmallIntegerField(help_text="The first year of the period.")
+    end_year = models.PositiveSmallIntegerField(help_text="The last year of the period.")
+    statutory_basis = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The legislation that requires it, e.g. the Crime and Disorder Act 1998.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_year__gte=EARLIEST_YEAR, start_year__lte=LATEST_YEAR),
+                name="plans_strategy_valid_start_year",
+                violation_error_message=f"The first year must be between {EARLIEST_YEAR} and "
+                f"{LATEST_YEAR}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year"), end_year__lte=LATEST_YEAR),
+                name="plans_strategy_end_not_before_start",
+                violation_error_message="The last year cannot be before the first year, or "
+                f"after {LATEST_YEAR}.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def period(self):
+        """ "2017 to 2021"."""
+        return f"{self.start_year} to {self.end_year}"
+
+
+class PlanStatus(models.TextChoices):
+    """Where a plan is in its year: drafted, circulated for comment, signed off, delivered,
+    closed."""
+
+    DRAFT = "draft", "Draft"
+    CONSULTATION = "consultation", "Out for consultation"
+    SIGNED_OFF = "signed_off", "Signed off"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+    @classmethod
+    def home_page_order(cls):
+        return [cls.ACTIVE, cls.SIGNED_OFF, cls.CONSULTATION, cls.DRAFT, cls.CLOSED]
+
+
+class AnnualPlanQuerySet(models.QuerySet):
+    def by_status(self):
+        """Plans grouped as the home page lists them: in-year plans first, closed plans last."""
+        order = models.Case(
+            *[
+                models.When(status=status, then=position)
+                for position, status in enumerate(PlanStatus.home_page_order())
+            ],
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(status_position=order).order_by(
+            "status_position", "-financial_year", "title"
+        )
+
+
+class AnnualPlan(models.Model):
+    """One financial year's plan of a partnership: its priorities, strands and actions."""
+
+    Status = PlanStatus
+
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        help_text="The multi-year strategy this plan delivers.",
+    )
+    title = models.CharField(max_length=200, help_text="e.g. “Safer Lewisham Plan 17-18”.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Used in the plan's web address."
+    )
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year the plan's financial year starts in: 2017 for 1 April 2017 "
+        "to 31 March 2018."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    summary = models.TextField(blank=True, help_text="A paragraph introducing the plan.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnualPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-financial_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(financial_year__gte=EARLIEST_YEAR, financial_year__lte=LATEST_YEAR),
+                name="plans_annualplan_valid_financial_year",
+                violation_error_message=f"The financial year must start between {EARLIEST_YEAR} "
+                f"and {LATEST_YEAR}.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values),
+                name="plans_annualplan_valid_status",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        previous_year = (
+            AnnualPlan.objects.filter(pk=self.pk).values_list("financial_year", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous_year is not None and previous_year != self.financial_year:
+            # "March 18" means a different day in another year: read the wordings again so
+            # that due dates (and so lateness) follow the corrected year.
+            for timeframe in self.timeframes.filter(set_by_hand=False):
+                timeframe.save()
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", kwargs={"slug": self.slug})
+
+    @property
+    def financial_year_label(self):
+        """ "2017-18"."""
+        return financial_year_label(self.financial_year)
+
+    @property
+    def start_date(self) -> date:
+        return financial_year_start(self.financial_year)
+
+    @property
+    def end_date(self) -> date:
+        return financial_year_end(self.financial_year)
+
+    def quarter(self, number: int) -> Quarter:
+        """Quarter 1–4 of this plan's financial year."""
+        return Quarter(self.financial_year, number)
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return [self.quarter(number) for number in QUARTER_NUMBERS]
+
+    def current_quarter(self, on: date | None = None) -> Quarter | None:
+        """The plan's quarter that contains the given day (today by default), or None outside
+        the plan's year."""
+        on = on or timezone.localdate()
+        if not self.start_date <= on <= self.end_date:
+            return None
+        return Quarter.containing(on)
+
+
+class OrderedPlanPart(models.Model):
+    """A short, ordered list item that belongs to a plan (a principle, a question, a driver)."""
+
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+
+class Principle(OrderedPlanPart):
+    """A cross-cutting principle at the core of delivery of every action in a plan, e.g.
+    "Victim-centred approach"."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="principles")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta(OrderedPlanPart.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "name"], name="plans_principle_unique_name_per_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class KeyQuestion(OrderedPlanPart):
+    """A question the partnership wants the plan to answer, e.g. "How do we become a less
+    violent society?"."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="key_questions")
+    text = models.TextField()
+
+    def __str__(self):
+        return self.text
+
+
+class Driver(OrderedPlanPart):
+    """Something that shapes the plan's direction: a regional strategy, a review, an inspection."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="drivers")
+    text = models.TextField()
+
+    def __str__(self):
+        return self.text
+
+
+class Theme(OrderedPlanPart):
+    """How the actions within each strand of a plan are grouped, e.g. "Awareness raising",
+    "Prevention", "Action / intervention / enforcement", "Analytical review"."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100)
+
+    class Meta(OrderedPlanPart.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "slug"], name="plans_theme_unique_slug_per_plan"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "name"], name="plans_theme_unique_name_per_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,64 @@
+"""Pages for reading plans: the list of plans, and a plan as its action plan table reads."""
+
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404, render
+
+from actions.models import Action
+from priorities.models import Priority
+
+from .models import AnnualPlan
+
+
+def home(request):
+    """Every plan, grouped by where it is in its year: in delivery first, closed last."""
+    plans = list(AnnualPlan.objects.by_status().select_related("strategy"))
+    groups = [
+        (AnnualPlan.Status(status).label, list(group))
+        for status, group in groupby(plans, key=lambda plan: plan.status)
+    ]
+    return render(request, "plans/home.html", {"status_groups": groups, "nav_section": "plans"})
+
+
+def plan_detail(request, slug):
+    """A plan as its action plan reads: priority → strand (with its scope) → theme → actions,
+    with the cross-cutting principles and the questions the plan sets out to answer."""
+    plan = get_object_or_404(AnnualPlan.objects.select_related("strategy"), slug=slug)
+    themes = list(plan.themes.all())
+    # All of the plan's actions in one query, grouped in Python, to avoid DB access per strand
+    # or theme while rendering.
+    actions = list(Action.objects.filter(strand__priority__plan=plan).for_display())
+    priorities = list(Priority.objects.filter(plan=plan).prefetch_related("strands"))
+    context = {
+        "plan": plan,
+        "principles": list(plan.principles.all()),
+        "key_questions": list(plan.key_questions.all()),
+        "drivers": list(plan.drivers.all()),
+        "priorities": [
+            {
+                "priority": priority,
+                "strands": [
+                    {
+                        "strand": strand,
+                        "theme_groups": _group_by_theme(
+                            [a for a in actions if a.strand_id == strand.pk], themes
+                        ),
+                    }
+                    for strand in priority.strands.all()
+                ],
+            }
+            for priority in priorities
+        ],
+        "action_count": len(actions),
+        "nav_section": "plans",
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _group_by_theme(actions, themes):
+    """[(theme, [actions])] in the plan's theme order; actions with no theme come last."""
+    groups = [(theme, [a for a in actions if a.theme_id == theme.pk]) for theme in themes]
+    unthemed = [a for a in actions if a.theme_id is None]
+    if unthemed:
+        groups.append((None, unthemed))
+    return [(theme, group) for theme, group in groups if group]

@@ -1,0 +1,205 @@
+"""Settings for the action-plan tracker.
+
+One module, read from the environment. Every setting that differs between a laptop and production
+comes from an environment variable with a safe local default, so that `make run` works on any
+machine and a production deployment only has to set variables:
+
+- ``DEBUG``: "true" locally (the default), "false" in production.
+- ``SECRET_KEY``: required when DEBUG is off; a fixed, clearly-local key is used otherwise.
+- ``ALLOWED_HOSTS``: comma-separated host names; defaults to the loopback names locally.
+- ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://csp.example.gov.uk``), production.
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/name``; otherwise a SQLite file in the
+  checkout.
+- ``PARTNERSHIP_NAME``, ``SERVICE_NAME``: shown in every page's header.
+- ``SECURE_SSL_REDIRECT``: "false" to leave HTTPS redirects to a proxy that already does them.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default):
+    """Read a yes/no environment variable ("true", "1", "yes" are yes)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default):
+    """Read a comma-separated environment variable into a list, ignoring blanks."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# Local development is the default; production switches DEBUG off and must then say everything.
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
+    # Only ever used locally: anything signed with it is worthless elsewhere.
+    SECRET_KEY = "local-development-only-not-secret-" + "x" * 40  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_filters",
+    # The project's own apps, one per concept of the domain.
+    "agencies",
+    "plans",
+    "priorities",
+    "actions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # WhiteNoise serves the static files (GOV.UK Frontend included) in production without a
+    # separate web server; it sits straight after SecurityMiddleware as its docs require.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Everything needs a sign-in unless a view is marked @login_not_required: a forgotten
+    # decorator then fails closed, not open.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "safer_lewisham.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "safer_lewisham.context_processors.service",
+            ],
+        },
+    },
+]
+
+# Whose service this is: nothing else in the product is specific to one partnership.
+PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Safer Lewisham Partnership")
+SERVICE_NAME = os.environ.get("SERVICE_NAME", "Action plan tracker")
+
+WSGI_APPLICATION = "safer_lewisham.wsgi.application"
+
+# SQLite in the checkout unless DATABASE_URL says otherwise (PostgreSQL in production and CI).
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Persistent connections bring nothing to SQLite.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# British English, dates written "31 March 2018"; stored in UTC, shown in London time.
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # GOV.UK Frontend's built assets (CSS is compiled from its Sass by `make`, see Makefile),
+    # installed by `npm ci` from the version pinned in package-lock.json.
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            # Hashed, compressed file names so that browsers can cache them for ever.
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Security. Locally the browser talks plain HTTP to 127.0.0.1, so the HTTPS-only settings follow
+# DEBUG; in production all of them are on and `manage.py check --deploy` has nothing to report.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; signed-in sessions do not last for ever
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading commits the council's whole domain to HTTPS for ever: the council decides
+        # that (SECURE_HSTS_PRELOAD=true), so its absence is not reported as a warning.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

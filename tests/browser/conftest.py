@@ -1,0 +1,106 @@
+"""Real headless Chromium, driven by Playwright, against the app served by `live_server`.
+
+Chromium comes from the operating system's package (Debian's `chromium`): Playwright's own
+browser download is not used. Where Chromium is not installed, only these tests are skipped,
+and pytest's summary says why.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database access from
+# "async" contexts unless told otherwise. This is set for the test run only, never in settings.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 A and AA, and the 2.0 and 2.1 rules they include.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    if os.environ.get("REQUIRE_BROWSER_TESTS"):
+        # CI installs Chromium and must run these tests: a missing browser is a failure there.
+        raise pytest.UsageError("REQUIRE_BROWSER_TESTS is set but Chromium was not found.")
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (on Debian: apt-get install chromium), "
+        "so the browser tests were skipped"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            # A 404 page is itself answered 404; failed sub-resources are caught below instead.
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    # A script error on any page is a failure of the page, even if the journey got through.
+    assert errors == [], f"The browser reported errors: {errors}"
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core in the page against WCAG 2.2 A and AA; return the violations."""
+
+    def check(page):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return [
+            {
+                "id": violation["id"],
+                "help": violation["help"],
+                "nodes": [node["target"] for node in violation["nodes"]][:5],
+            }
+            for violation in result["violations"]
+        ]
+
+    return check

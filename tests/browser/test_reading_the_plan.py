@@ -1,0 +1,98 @@
+"""The journey of issue 2: sign in with a demo login and read the 17-18 plan as Appendix A."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "safer-lewisham-demo"
+
+
+@pytest.fixture
+def demo_data(settings):
+    settings.DEBUG = True  # seed_demo only creates the demo logins with DEBUG on
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_member_signs_in_and_reads_the_plan_as_appendix_a(page, live_server, demo_data):
+    sign_in(page, live_server, "chair")
+
+    expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Safer Lewisham Plan 17-18").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safer Lewisham Plan 17-18")
+    expect(page.get_by_role("heading", name="Violence", exact=True)).to_be_visible()
+    for strand in [
+        "Violence against women and girls",
+        "Peer on peer abuse / serious violence",
+        "All other forms of violence",
+    ]:
+        expect(page.get_by_role("heading", name=strand, exact=True)).to_be_visible()
+    # Every action of the reference's action plan is a row of the strands' tables.
+    expect(page.locator("table.app-action-table tbody tr")).to_have_count(37)
+    qualified = page.get_by_role("row", name=re.compile("trauma informed model"))
+    expect(qualified).to_contain_text("within YOS and CER")
+    expect(qualified).to_contain_text("March 18")
+
+
+def test_a_wrong_password_is_explained_and_the_username_kept(page, live_server, demo_data):
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_label("Username")).to_have_value("officer")
+
+
+def test_signing_out_returns_to_the_sign_in_page(page, live_server, demo_data):
+    sign_in(page, live_server, "officer")
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sign-in/",
+        "/",
+        "/plans/safer-lewisham-plan-17-18/",
+        "/plans/safer-lewisham-plan-18-19/",
+        "/plans/no-such-plan/",
+    ],
+)
+def test_pages_have_no_accessibility_violations(page, live_server, demo_data, axe_check, path):
+    if path != "/sign-in/":
+        sign_in(page, live_server, "officer")
+        expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
+    page.goto(live_server.url + path)
+
+    assert axe_check(page) == []
+
+
+def test_the_plan_reads_without_javascript(browser, live_server, demo_data):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/sign-in/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Safer Lewisham Plan 17-18").click()
+
+    expect(page.locator("table.app-action-table tbody tr")).to_have_count(37)
+    context.close()

@@ -1,0 +1,34 @@
+"""Shared fixtures: the people of each role, signed in."""
+
+import pytest
+
+from tests.factories import SuperuserFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real password hashing is slow on purpose; the tests do not need it to be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def superuser(db):
+    return SuperuserFactory(username="admin-user")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def member(db):
+    """A signed-in partnership member with no special rights."""
+    return UserFactory(username="member")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client

@@ -1,0 +1,179 @@
+"""factory-boy factories for every model, in one place. A test builds only what it needs."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from actions.models import (
+    Action,
+    ActionSubItem,
+    CompletionStatus,
+    ProgressUpdate,
+    Timeframe,
+)
+from agencies.models import Agency, Profile
+from plans.models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
+from priorities.models import Priority, Strand
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Partner Agency {n}")
+    slug = factory.Sequence(lambda n: f"partner-agency-{n}")
+    kind = Agency.Kind.COUNCIL
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    title = factory.Sequence(lambda n: f"Crime and Disorder Strategy {n}")
+    slug = factory.Sequence(lambda n: f"strategy-{n}")
+    start_year = 2017
+    end_year = 2020
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlan
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Safer Plan {n}")
+    slug = factory.Sequence(lambda n: f"safer-plan-{n}")
+    financial_year = 2017
+    status = AnnualPlan.Status.ACTIVE
+
+
+class PrincipleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Principle
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    name = factory.Sequence(lambda n: f"Principle {n}")
+
+
+class KeyQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyQuestion
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    text = factory.Sequence(lambda n: f"How do we answer question {n}?")
+
+
+class DriverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Driver
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    text = factory.Sequence(lambda n: f"Driver {n}")
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    slug = factory.Sequence(lambda n: f"priority-{n}")
+
+
+class StrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strand
+
+    priority = factory.SubFactory(PriorityFactory)
+    title = factory.Sequence(lambda n: f"Strand {n}")
+    slug = factory.Sequence(lambda n: f"strand-{n}")
+    scope = "What this strand covers."
+
+
+def completion_status(slug):
+    """One of the completion statuses the migrations seed ("not-started", "complete"...)."""
+    return CompletionStatus.objects.get(slug=slug)
+
+
+class TimeframeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Timeframe
+        django_get_or_create = ("plan", "wording")
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    wording = "March 18"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+        skip_postgeneration_save = True
+
+    strand = factory.SubFactory(StrandFactory)
+    theme = factory.LazyAttribute(lambda a: ThemeFactory(plan=a.strand.priority.plan))
+    text = factory.Sequence(lambda n: f"Action number {n} will be done.")
+    order = factory.Sequence(lambda n: n)
+    lead_agency = factory.SubFactory(AgencyFactory)
+    timeframe = factory.LazyAttribute(
+        lambda a: TimeframeFactory(plan=a.strand.priority.plan, wording="March 18")
+    )
+    completion_status = factory.LazyFunction(lambda: completion_status("not-started"))
+
+
+class ActionSubItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionSubItem
+
+    action = factory.SubFactory(ActionFactory)
+    label = factory.Sequence(lambda n: "abcdefghijklmnopqrstuvwxyz"[n % 26])
+    text = factory.Sequence(lambda n: f"Sub-item {n}")
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    quarter = 1
+    completion_status = factory.LazyFunction(lambda: completion_status("in-progress"))
+    rag_rating = ProgressUpdate.RAG.GREEN
+    narrative = "Going to plan."
+    author = factory.SubFactory(UserFactory)
