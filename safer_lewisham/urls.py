@@ -8,6 +8,8 @@ from django.urls import include, path
 from agencies.forms import SignInForm
 from plans import views as plan_views
 
+from . import views as site_views
+
 admin.site.site_header = f"{settings.PARTNERSHIP_NAME}: plan administration"
 admin.site.site_title = "Plan administration"
 admin.site.index_title = "Set up strategies, plans, priorities, strands and actions"
@@ -26,4 +28,5 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", site_views.favicon),
 ]
