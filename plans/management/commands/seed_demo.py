@@ -21,7 +21,8 @@ SITE_URL = "http://127.0.0.1:8000/"
 ROLE_ABILITIES = {
     "administrator": "everything, including Plan administration",
     "chair": "reads every plan, changes nothing",
-    "officer": "updates the actions they lead",
+    # Officers read for now; updating their actions comes with the officers' pages.
+    "officer": "reads every plan; leads some of its actions",
 }
 
 
