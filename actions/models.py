@@ -5,16 +5,39 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency
-from plans.models import AnnualPlan, Theme
+from agencies.models import Agency, Profile
+from plans.models import UPDATABLE_STATUSES, AnnualPlan, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from priorities.models import Strand
 
 from .timeframes import parse_timeframe
+
+
+class Versioned(models.Model):
+    """A row that counts its saves, so that a form can tell whether what it was showing is still
+    what the database holds (optimistic concurrency: see actions/concurrency.py)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            # Counted by the database, not from what this instance last read, so that a save
+            # from a stale copy can never reuse a version number someone else already had.
+            self.version = F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+            self.refresh_from_db(fields=["version"])
+        else:
+            super().save(*args, **kwargs)
 
 
 class CompletionStatus(models.Model):
@@ -30,6 +53,8 @@ class CompletionStatus(models.Model):
     is_default = models.BooleanField(
         default=False, help_text="The state a new action starts in. Only one can be the default."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -93,6 +118,8 @@ class Timeframe(models.Model):
         help_text="Tick to keep the dates and cadence as entered here instead of reading them "
         "from the wording.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "due_date", "wording"]
@@ -169,8 +196,65 @@ class ActionQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.not_complete().filter(timeframe__due_date__lt=on)
 
+    def with_progress(self, on: date | None = None):
+        """Annotate what a list of actions shows about progress: the latest RAG rating and the
+        quarter it was given for, the due date, whether the action is late (past due and not
+        complete), and whether an update is due (not complete, and no update yet for its plan's
+        reporting quarter: see AnnualPlan.reporting_quarter)."""
+        on = on or timezone.localdate()
+        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-quarter")
+        not_complete = ~Q(completion_status__counts_as_complete=True)
+        # Each plan has its own reporting quarter; there are few plans, so one condition each.
+        update_due = [
+            When(
+                Q(strand__priority__plan_id=plan.pk)
+                & not_complete
+                & ~Exists(
+                    ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter.number)
+                ),
+                then=True,
+            )
+            for plan in AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES)
+            if (quarter := plan.reporting_quarter(on)) is not None
+        ]
+        return self.annotate(
+            latest_rag=Subquery(latest.values("rag_rating")[:1]),
+            latest_quarter=Subquery(latest.values("quarter")[:1]),
+            due_date=F("timeframe__due_date"),
+            is_late=Case(
+                When(Q(timeframe__due_date__lt=on) & not_complete, then=True),
+                default=False,
+                output_field=models.BooleanField(),
+            ),
+            update_due=Case(*update_due, default=False, output_field=models.BooleanField()),
+        )
 
-class Action(models.Model):
+    def led_by(self, user):
+        """The actions a person is responsible for: they are its lead officer, or their agency
+        is its lead agency."""
+        if not user.is_authenticated:
+            return self.none()
+        leads = Q(lead_officer=user)
+        agency_id = Profile.objects.filter(user=user).values_list("agency_id", flat=True).first()
+        if agency_id:
+            leads |= Q(lead_agency_id=agency_id)
+        return self.filter(leads)
+
+    def editable_by(self, user):
+        """The actions a person may record progress on. Administrators (and anyone given
+        "update any action") may update all; officers (who may add progress updates) only the
+        actions they or their agency lead; everyone else, none. Views that change an action
+        fetch it from here, so a forgotten check fails closed."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm("actions.update_any_action"):
+            return self
+        if not user.has_perm("actions.add_progressupdate"):
+            return self.none()
+        return self.led_by(user)
+
+
+class Action(Versioned):
     """One thing a plan says will be done: a line of the plan's table."""
 
     strand = models.ForeignKey(Strand, on_delete=models.CASCADE, related_name="actions")
@@ -214,10 +298,15 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(m2m_fields=[partner_agencies], excluded_fields=["version"])
+
     objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["strand", "order", "id"]
+        permissions = [
+            ("update_any_action", "Can record progress on any action, whoever leads it"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["strand", "reference"],
@@ -232,7 +321,7 @@ class Action(models.Model):
         return f"{self.reference} {text}" if self.reference else text
 
     def get_absolute_url(self):
-        return reverse("plans:detail", kwargs={"slug": self.plan.slug}) + f"#action-{self.pk}"
+        return reverse("actions:detail", kwargs={"pk": self.pk})
 
     @property
     def plan(self):
@@ -264,6 +353,8 @@ class ActionSubItem(models.Model):
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["action", "order", "id"]
         verbose_name = "sub-item"
@@ -277,7 +368,7 @@ class ActionSubItem(models.Model):
         return f"{self.label}) {self.text}"
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(Versioned):
     """What an officer reported about an action for one quarter of its plan's year."""
 
     class RAG(models.TextChoices):
@@ -308,6 +399,8 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["action", "quarter"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 
 class Agency(models.Model):
@@ -31,6 +32,8 @@ class Agency(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Untick for an agency that no longer takes part in the partnership."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +65,8 @@ class Profile(models.Model):
         help_text="The partner agency this person works for.",
     )
     job_title = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]

@@ -3,10 +3,11 @@
 The data lives in a YAML file (``plans/demo_data/safer_lewisham.yaml``), never in Python: this
 module only knows the schema. Every row is found by its natural key (an agency's slug, a plan's
 slug, a strand's slug within its priority, an action's reference within its strand...) and
-written with ``update_or_create``, so loading the same file twice changes nothing and loading an
-edited file updates the rows it names. Rows the file no longer mentions are left alone (they may
-hold an officer's work), except a plan's key questions and drivers, which have no key but their
-position: those lists are made to match the file.
+written with ``upsert``, which saves only what differs, so loading the same file twice changes
+nothing (not even the audit trail) and loading an edited file updates the rows it names. Rows the
+file no longer mentions are left alone (they may hold an officer's work), except a plan's key
+questions and drivers, which have no key but their position: those lists are made to match the
+file.
 
 Everything happens in one transaction: a file with a bad reference half-way through leaves the
 database as it was.
@@ -27,6 +28,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
+from agencies import roles
 from agencies.models import Agency, Profile
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
@@ -39,12 +41,12 @@ DEMO_DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "safer_lewisham
 # set when DEBUG is on (see DemoLoader), so it guards nothing real.
 DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105
 
-# The Django group each role of the data file puts its user in. The groups carry no
-# permissions yet; they are created so that roles can be given permissions in one place.
+# The Django group each role of the data file puts its user in (agencies/roles.py gives the
+# groups their permissions when the database is migrated).
 ROLE_GROUPS = {
-    "administrator": "Administrators",
-    "chair": "Chair and members",
-    "officer": "Officers",
+    "administrator": roles.ADMINISTRATORS,
+    "chair": roles.CHAIR_AND_MEMBERS,
+    "officer": roles.OFFICERS,
 }
 SUPERUSER_ROLES = {"administrator"}
 
@@ -169,6 +171,31 @@ def _check_unique(keys_seen: set, key, what: str, where: str):
     keys_seen.add(key)
 
 
+def upsert(model, *, defaults: dict, **lookup):
+    """Like ``update_or_create``, but writes only the fields whose values differ, and nothing at
+    all when none do: an unchanged row gets no new entry in its history."""
+    row = model._default_manager.filter(**lookup).first()
+    if row is None:
+        return model._default_manager.create(**lookup, **defaults), True
+    changed = [name for name, value in defaults.items() if _current(row, name) != _raw(value)]
+    if changed:
+        for name in changed:
+            setattr(row, name, defaults[name])
+        row.save(update_fields=changed)
+    return row, False
+
+
+def _raw(value):
+    """A model instance compares by its primary key, the rest by value."""
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def _current(row, name):
+    field = row._meta.get_field(name)
+    # A foreign key's id, read without fetching the related row.
+    return getattr(row, field.attname)
+
+
 def update_created_at(plan: AnnualPlan, quarter: int) -> datetime:
     """When a demo update for a quarter is dated: the 20th of its last month, 10:00 London."""
     last_day = Quarter(plan.financial_year, quarter).end_date
@@ -224,7 +251,8 @@ class DemoLoader:
         if slug in self.agencies:
             raise DemoDataError(f'{where}: agency slug "{slug}" appears twice.')
         kind = _choice(item.get("kind", Agency.Kind.OTHER), Agency.Kind.values, "kind", where)
-        self.agencies[slug], _ = Agency.objects.update_or_create(
+        self.agencies[slug], _ = upsert(
+            Agency,
             slug=slug,
             defaults={
                 "name": _required(item, "name", where),
@@ -240,7 +268,8 @@ class DemoLoader:
         where = f'Strategy "{slug}"'
         if slug in self.strategies:
             raise DemoDataError(f'{where}: strategy slug "{slug}" appears twice.')
-        self.strategies[slug], _ = Strategy.objects.update_or_create(
+        self.strategies[slug], _ = upsert(
+            Strategy,
             slug=slug,
             defaults={
                 "title": _required(item, "title", where),
@@ -271,13 +300,14 @@ class DemoLoader:
         if not self.create_users:
             self.summary.skipped_usernames = [username for username, *_ in checked]
             return
-        groups = {
-            role: Group.objects.get_or_create(name=name)[0] for role, name in ROLE_GROUPS.items()
-        }
+        roles.ensure_roles()
+        groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUPS.items()}
         for username, role, agency, item in checked:
             user = self.load_user(username, role, item)
-            Profile.objects.update_or_create(
-                user=user, defaults={"agency": agency, "job_title": _text(item, "job_title")}
+            upsert(
+                Profile,
+                user=user,
+                defaults={"agency": agency, "job_title": _text(item, "job_title")},
             )
             user.groups.remove(*(group for r, group in groups.items() if r != role))
             user.groups.add(groups[role])
@@ -287,7 +317,8 @@ class DemoLoader:
     def load_user(self, username: str, role: str, item: dict):
         """One demo login, by username."""
         is_administrator = role in SUPERUSER_ROLES
-        user, _ = get_user_model().objects.update_or_create(
+        user, _ = upsert(
+            get_user_model(),
             username=username,
             defaults={
                 "first_name": _text(item, "first_name"),
@@ -312,7 +343,8 @@ class DemoLoader:
         where = f'Plan "{slug}"'
         strategy = _optional_lookup(self.strategies, item.get("strategy"), "strategy", where)
         status = _choice(item.get("status", PlanStatus.DRAFT), PlanStatus.values, "status", where)
-        plan, _ = AnnualPlan.objects.update_or_create(
+        plan, _ = upsert(
+            AnnualPlan,
             slug=slug,
             defaults={
                 "title": _required(item, "title", where),
@@ -340,7 +372,8 @@ class DemoLoader:
         for position, item in enumerate(items, start=1):
             name = _required(item, "name", f"{where}, principle {position}")
             _check_unique(names, name, "principle", where)
-            Principle.objects.update_or_create(
+            upsert(
+                Principle,
                 plan=plan,
                 name=name,
                 defaults={"order": position, "description": _text(item, "description")},
@@ -369,7 +402,8 @@ class DemoLoader:
             slug = _required(item, "slug", f"{where}, theme {position}")
             if slug in themes:
                 raise DemoDataError(f'{where}: theme slug "{slug}" appears twice.')
-            themes[slug], _ = Theme.objects.update_or_create(
+            themes[slug], _ = upsert(
+                Theme,
                 plan=plan,
                 slug=slug,
                 defaults={
@@ -383,7 +417,8 @@ class DemoLoader:
         """A priority of the plan, by slug, with its strands."""
         slug = item["slug"]
         where = f'Plan "{plan.slug}", priority "{slug}"'
-        priority, _ = Priority.objects.update_or_create(
+        priority, _ = upsert(
+            Priority,
             plan=plan,
             slug=slug,
             defaults={
@@ -404,7 +439,8 @@ class DemoLoader:
         plan = priority.plan
         slug = item["slug"]
         where = f'Plan "{plan.slug}", strand "{slug}"'
-        strand, _ = Strand.objects.update_or_create(
+        strand, _ = upsert(
+            Strand,
             priority=priority,
             slug=slug,
             defaults={
@@ -443,7 +479,8 @@ class DemoLoader:
             _lookup(self.agencies, slug, "partner agency", where)
             for slug in _list(item, "partners", where)
         ]
-        action, _ = Action.objects.update_or_create(
+        action, _ = upsert(
+            Action,
             strand=strand,
             reference=reference,
             defaults={
@@ -474,7 +511,8 @@ class DemoLoader:
         for position, item in enumerate(items, start=1):
             label = str(_required(item, "label", f"{where}, sub-item {position}"))
             _check_unique(labels, label, "sub-item label", where)
-            ActionSubItem.objects.update_or_create(
+            upsert(
+                ActionSubItem,
                 action=action,
                 label=label,
                 defaults={
@@ -493,7 +531,8 @@ class DemoLoader:
             update_where = f"{where}, Q{quarter} update"
             _choice(quarter, QUARTER_NUMBERS, "quarter", update_where)
             _check_unique(quarters, quarter, "quarter", where)
-            ProgressUpdate.objects.update_or_create(
+            upsert(
+                ProgressUpdate,
                 action=action,
                 quarter=quarter,
                 defaults={

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .quarters import (
     QUARTER_NUMBERS,
@@ -35,6 +36,8 @@ class Strategy(models.Model):
         help_text="The legislation that requires it, e.g. the Crime and Disorder Act 1998.",
     )
     description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_year", "title"]
@@ -78,6 +81,10 @@ class PlanStatus(models.TextChoices):
         return [cls.ACTIVE, cls.SIGNED_OFF, cls.CONSULTATION, cls.DRAFT, cls.CLOSED]
 
 
+# The plan statuses in which officers record progress.
+UPDATABLE_STATUSES = frozenset({PlanStatus.SIGNED_OFF, PlanStatus.ACTIVE})
+
+
 class AnnualPlanQuerySet(models.QuerySet):
     def by_status(self):
         """Plans grouped as the home page lists them: in-year plans first, closed plans last."""
@@ -118,6 +125,8 @@ class AnnualPlan(models.Model):
     summary = models.TextField(blank=True, help_text="A paragraph introducing the plan.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     objects = AnnualPlanQuerySet.as_manager()
 
@@ -176,6 +185,28 @@ class AnnualPlan(models.Model):
     def quarters(self) -> list[Quarter]:
         return [self.quarter(number) for number in QUARTER_NUMBERS]
 
+    @property
+    def accepts_updates(self) -> bool:
+        """Officers record progress on a plan once it is signed off, until it is closed."""
+        return self.status in UPDATABLE_STATUSES
+
+    def reporting_quarter(self, on: date | None = None) -> Quarter | None:
+        """The quarter progress is being reported for: the current quarter during the plan's
+        year; its last quarter once the year is over (final updates are still coming in until
+        the plan is closed); None before the year starts."""
+        on = on or timezone.localdate()
+        if on < self.start_date:
+            return None
+        return self.current_quarter(on) or self.quarter(4)
+
+    def open_quarters(self, on: date | None = None) -> list[Quarter]:
+        """The quarters officers may record progress for: those that have begun, while the
+        plan accepts updates."""
+        reporting = self.reporting_quarter(on)
+        if not self.accepts_updates or reporting is None:
+            return []
+        return self.quarters[: reporting.number]
+
     def current_quarter(self, on: date | None = None) -> Quarter | None:
         """The plan's quarter that contains the given day (today by default), or None outside
         the plan's year."""
@@ -203,6 +234,8 @@ class Principle(OrderedPlanPart):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    history = HistoricalRecords()
+
     class Meta(OrderedPlanPart.Meta):
         constraints = [
             models.UniqueConstraint(
@@ -221,6 +254,8 @@ class KeyQuestion(OrderedPlanPart):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="key_questions")
     text = models.TextField()
 
+    history = HistoricalRecords()
+
     def __str__(self):
         return self.text
 
@@ -230,6 +265,8 @@ class Driver(OrderedPlanPart):
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="drivers")
     text = models.TextField()
+
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.text
@@ -242,6 +279,8 @@ class Theme(OrderedPlanPart):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta(OrderedPlanPart.Meta):
         constraints = [

@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 
 from actions.models import Action
@@ -10,6 +11,7 @@ from priorities.models import Priority
 from .models import AnnualPlan
 
 
+@permission_required("plans.view_annualplan", raise_exception=True)
 def home(request):
     """Every plan, grouped by where it is in its year: in delivery first, closed last."""
     plans = list(AnnualPlan.objects.by_status().select_related("strategy"))
@@ -20,6 +22,7 @@ def home(request):
     return render(request, "plans/home.html", {"status_groups": groups, "nav_section": "plans"})
 
 
+@permission_required("plans.view_annualplan", raise_exception=True)
 def plan_detail(request, slug):
     """A plan as its action plan reads: priority → strand (with its scope) → theme → actions,
     with the cross-cutting principles and the questions the plan sets out to answer."""

@@ -1,6 +1,7 @@
 """A plan's priorities ("Violence") and their strands ("Violence against women and girls")."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from plans.models import AnnualPlan
 
@@ -13,6 +14,8 @@ class Priority(models.Model):
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -35,6 +38,8 @@ class Strand(models.Model):
     slug = models.SlugField(max_length=100)
     scope = models.TextField(blank=True, help_text="What the strand covers, as the plan says it.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["priority__plan", "priority__order", "priority_id", "order", "id"]

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
+    # Who changed what, when, with the values before and after, for every model of the plan.
+    "simple_history",
     # The project's own apps, one per concept of the domain.
     "agencies",
     "plans",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     # Everything needs a sign-in unless a view is marked @login_not_required: a forgotten
     # decorator then fails closed, not open.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Tells the audit trail who is making each change made through a page or admin.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -17,6 +17,7 @@ admin.site.index_title = "Set up strategies, plans, priorities, strands and acti
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("plans/", include("plans.urls")),
+    path("actions/", include("actions.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

@@ -1,7 +1,9 @@
 """Shared fixtures: the people of each role, signed in."""
 
 import pytest
+from django.contrib.auth.models import Group
 
+from agencies import roles
 from tests.factories import SuperuserFactory, UserFactory
 
 
@@ -24,8 +26,10 @@ def admin_client(client, superuser):
 
 @pytest.fixture
 def member(db):
-    """A signed-in partnership member with no special rights."""
-    return UserFactory(username="member")
+    """A partnership member (the chair's role): reads everything, changes nothing."""
+    user = UserFactory(username="member")
+    user.groups.add(Group.objects.get(name=roles.CHAIR_AND_MEMBERS))
+    return user
 
 
 @pytest.fixture

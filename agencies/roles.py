@@ -1,0 +1,57 @@
+"""The roles of the partnership, as Django groups with permissions.
+
+- Administrators: everything, including Plan administration (they also need "staff status").
+- Chair and members: read every plan, action and update; change nothing.
+- Officers: read everything; record progress on the actions they or their agency lead.
+
+The groups are created with these permissions when the database is migrated, if they do not
+exist yet (or exist with no permissions at all). After that they belong to the administrators,
+who may change them in admin; the service never resets them.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+ADMINISTRATORS = "Administrators"
+CHAIR_AND_MEMBERS = "Chair and members"
+OFFICERS = "Officers"
+
+# The apps whose data the roles are about.
+PLAN_APPS = ["agencies", "plans", "priorities", "actions"]
+
+
+def _permissions(query):
+    return Permission.objects.filter(query, content_type__app_label__in=PLAN_APPS)
+
+
+def permissions_for(role):
+    """The permissions a role's group starts with."""
+    if role == ADMINISTRATORS:
+        return list(_permissions(Q())) + list(
+            Permission.objects.filter(
+                content_type__app_label="auth",
+                codename__in=["add_user", "change_user", "view_user", "view_group"],
+            )
+        )
+    readers = Q(codename__startswith="view_")
+    if role == CHAIR_AND_MEMBERS:
+        return list(_permissions(readers))
+    if role == OFFICERS:
+        recorders = Q(codename__in=["add_progressupdate", "change_progressupdate"])
+        return list(_permissions(readers | recorders))
+    raise ValueError(f"Unknown role {role!r}")
+
+
+def ensure_roles(**kwargs):
+    """Create the role groups that do not exist yet (a post_migrate handler)."""
+    for role in (ADMINISTRATORS, CHAIR_AND_MEMBERS, OFFICERS):
+        group, created = Group.objects.get_or_create(name=role)
+        if created or not group.permissions.exists():
+            group.permissions.set(permissions_for(role))
+
+
+def lands_on_my_actions(user):
+    """Officers start on their own actions after signing in; everyone else on the plans."""
+    return user.has_perm("actions.add_progressupdate") and not user.has_perm(
+        "actions.update_any_action"
+    )
