@@ -8,6 +8,7 @@ from django.forms import Textarea, TextInput
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Theme
 from priorities.models import Strand
@@ -161,7 +162,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
     form = ActionAdminForm
     save_on_top = True
     fieldsets = [
@@ -266,7 +267,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Timeframe)
-class TimeframeAdmin(admin.ModelAdmin):
+class TimeframeAdmin(SimpleHistoryAdmin):
     """Where an administrator corrects the dates of a wording the reader could not understand:
     once for every action of the plan that uses it."""
 
@@ -342,14 +343,14 @@ class TimeframeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompletionStatus)
-class CompletionStatusAdmin(admin.ModelAdmin):
+class CompletionStatusAdmin(SimpleHistoryAdmin):
     list_display = ["name", "order", "counts_as_complete", "is_default"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = [
         "action",
         "plan",

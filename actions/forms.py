@@ -1,11 +1,16 @@
-"""Forms for entering actions and their timeframes in the administration pages."""
+"""Forms for entering actions and their timeframes in the administration pages, and the
+officers' quarterly progress update."""
 
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from plans.models import Theme
 from priorities.models import Strand
 
-from .models import Action, Timeframe
+from .models import Action, CompletionStatus, ProgressUpdate, Timeframe
+from .progress import Progress
 
 
 def theme_with_plan(theme):
@@ -138,3 +143,154 @@ class TimeframeAdminForm(forms.ModelForm):
                 "read from the wording again when you save.",
             )
         return cleaned_data
+
+
+# Long enough for a quarter's account of a year-long action, short enough to read at a meeting.
+NARRATIVE_MAX_LENGTH = 5000
+COMPLETION_NOTE_MAX_LENGTH = Action._meta.get_field("completion_note").max_length
+
+RAG = ProgressUpdate.RAG
+RAG_CHOICES = [
+    Choice(RAG.RED, "Red", hint="Off track"),
+    Choice(RAG.AMBER, "Amber", hint="At risk"),
+    Choice(RAG.GREEN, "Green", hint="On track"),
+    Choice(RAG.BLUE, "Blue", hint="Complete"),
+]
+# A red or amber rating is the exception a meeting asks about: it must say why.
+NEEDS_NARRATIVE = {RAG.RED: "red", RAG.AMBER: "amber"}
+
+# What the form tracks without showing: which quarter it is for and which versions of the action
+# and of that quarter's update it showed (see actions/progress.py).
+HIDDEN_FIELDS = ("quarter", "action_version", "update_version")
+
+
+def quarter_label(quarter):
+    """ "Q1 2017-18 (April to June 2017)"."""
+    return f"{quarter.label} ({quarter.months_label})"
+
+
+class ProgressUpdateForm(forms.Form):
+    """An officer's progress on an action for one open quarter of its plan: the RAG rating, the
+    narrative (required for red and amber), and the action's completion with its note.
+
+    The quarter is chosen before the form is shown (its fields are filled from that quarter's
+    update), so it travels as a hidden field with the versions the form showed.
+    """
+
+    quarter = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+    rag_rating = forms.ChoiceField(
+        label="RAG rating",
+        choices=RAG_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select a RAG rating",
+            "invalid_choice": "Select a RAG rating",
+        },
+    )
+    narrative = forms.CharField(
+        label="Narrative",
+        required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea,
+        help_text="What has happened this quarter, and what happens next. Required for red and "
+        "amber ratings.",
+        error_messages={
+            "max_length": f"Narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    completion_status = forms.ModelChoiceField(
+        label="Completion",
+        queryset=CompletionStatus.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the action’s completion",
+            "invalid_choice": "Select the action’s completion",
+        },
+    )
+    completion_note = forms.CharField(
+        label="Completion note (optional)",
+        required=False,
+        max_length=COMPLETION_NOTE_MAX_LENGTH,
+        help_text="Qualifies the completion, e.g. “within YOS and CER”.",
+        error_messages={
+            "max_length": "Completion note must be "
+            f"{COMPLETION_NOTE_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    action_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    update_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [
+            (quarter.number, quarter_label(quarter)) for quarter in plan.open_quarters()
+        ]
+        for name in ("narrative", "completion_note"):
+            # No maxlength in the page: a browser would silently cut off pasted text. The
+            # character count says how much is left, and the server refuses too much.
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        self.fields["completion_note"].widget.attrs["spellcheck"] = "true"
+        self.helper = FormHelper()
+        # The page draws its own error summary (see error_links) and form tag.
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("rag_rating", legend_size=Size.MEDIUM),
+            Field.textarea(
+                "narrative",
+                label_size=Size.MEDIUM,
+                rows=8,
+                max_characters=NARRATIVE_MAX_LENGTH,
+            ),
+            Field.radios("completion_status", legend_size=Size.MEDIUM, small=True),
+            Field.text("completion_note"),
+            *HIDDEN_FIELDS,
+            Submit("submit", "Save progress"),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        rating = cleaned_data.get("rag_rating")
+        if rating in NEEDS_NARRATIVE and not cleaned_data.get("narrative"):
+            if "narrative" not in self.errors:
+                self.add_error(
+                    "narrative",
+                    f"Enter a narrative explaining why this action is {NEEDS_NARRATIVE[rating]}",
+                )
+        # A missing or altered hidden field is not something the officer can correct in the
+        # form: say so once, in the summary, rather than against a field nobody can see.
+        if any(name in self.errors for name in HIDDEN_FIELDS):
+            for name in HIDDEN_FIELDS:
+                self.errors.pop(name, None)
+            raise forms.ValidationError(
+                "This form was not sent as shown, so it cannot be saved. Copy what you typed, "
+                "open the form again from the action’s page and paste it in.",
+                code="tampered",
+            )
+        return cleaned_data
+
+    def error_links(self):
+        """[(the id of the input to go to, message)] for the error summary: a radio group's
+        first radio, since the group itself cannot take the focus."""
+        links = []
+        first_input = None
+        for name in self.fields:
+            if name in HIDDEN_FIELDS:
+                continue
+            bound = self[name]
+            radios = isinstance(bound.field.widget, forms.RadioSelect)
+            anchor = f"{bound.auto_id}_1" if radios else bound.auto_id
+            first_input = first_input or anchor
+            links.extend((anchor, error) for error in bound.errors)
+        return [(first_input, error) for error in self.non_field_errors()] + links
+
+    def progress(self) -> Progress:
+        """What the officer reported, for actions.progress.record_progress."""
+        data = self.cleaned_data
+        return Progress(
+            quarter=data["quarter"],
+            rag_rating=data["rag_rating"],
+            narrative=data["narrative"],
+            completion_status=data["completion_status"],
+            completion_note=data["completion_note"],
+        )

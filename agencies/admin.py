@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Profile
 
@@ -10,7 +11,7 @@ User = get_user_model()
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SimpleHistoryAdmin):
     fields = ["name", "short_name", "slug", "kind", "is_active"]
     prepopulated_fields = {"slug": ("name",)}
     list_display = ["name", "short_name", "kind", "is_active"]
@@ -19,7 +20,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "agency", "job_title"]
     list_select_related = ["user", "agency"]
     list_filter = ["agency"]
@@ -47,6 +48,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = [*BaseUserAdmin.list_display, "agency"]
     list_select_related = ["profile__agency"]
     list_filter = [*BaseUserAdmin.list_filter, "profile__agency"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An administrator manages people's roles (groups) but cannot make anyone, themselves
+        # included, a superuser or hand out permissions one by one: only a superuser can.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
 
     @admin.display(description="Agency", ordering="profile__agency__name")
     def agency(self, obj):

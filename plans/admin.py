@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from simple_history.admin import SimpleHistoryAdmin
 
 from priorities.models import Priority
 
@@ -72,7 +73,7 @@ class FinancialYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(SimpleHistoryAdmin):
     fields = ["title", "slug", "start_year", "end_year", "statutory_basis", "description"]
     prepopulated_fields = {"slug": ("title",)}
     list_display = ["title", "period", "plan_count"]
@@ -91,7 +92,7 @@ class StrategyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(admin.ModelAdmin):
+class AnnualPlanAdmin(SimpleHistoryAdmin):
     save_on_top = True
     fields = ["title", "slug", "strategy", "financial_year", "status", "summary"]
     prepopulated_fields = {"slug": ("title",)}

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from .quarters import (
@@ -189,6 +190,24 @@ class AnnualPlan(models.Model):
     def accepts_updates(self) -> bool:
         """Officers record progress on a plan once it is signed off, until it is closed."""
         return self.status in UPDATABLE_STATUSES
+
+    def why_no_updates(self, on: date | None = None) -> str | None:
+        """Why progress cannot be recorded on the plan's actions now, as a sentence for the
+        officer; None when it can."""
+        if self.status == PlanStatus.CLOSED:
+            return "This plan is closed: progress can no longer be recorded."
+        if self.status == PlanStatus.DRAFT:
+            return "This plan is still a draft: progress can be recorded once it is signed off."
+        if self.status == PlanStatus.CONSULTATION:
+            return (
+                "This plan is out for consultation: progress can be recorded once it is signed off."
+            )
+        if not self.open_quarters(on):
+            return (
+                "This plan’s year has not started: progress can be recorded from "
+                f"{date_format(self.start_date, 'j F Y')}."
+            )
+        return None
 
     def reporting_quarter(self, on: date | None = None) -> Quarter | None:
         """The quarter progress is being reported for: the current quarter during the plan's

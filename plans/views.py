@@ -4,24 +4,34 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from actions.models import Action
+from actions.views.mine import my_actions_summary
 from priorities.models import Priority
 
 from .models import AnnualPlan
 
 
+@require_safe
 @permission_required("plans.view_annualplan", raise_exception=True)
 def home(request):
-    """Every plan, grouped by where it is in its year: in delivery first, closed last."""
+    """Every plan, grouped by where it is in its year: in delivery first, closed last; and, for
+    someone who leads actions, how many and how many need an update."""
     plans = list(AnnualPlan.objects.by_status().select_related("strategy"))
     groups = [
         (AnnualPlan.Status(status).label, list(group))
         for status, group in groupby(plans, key=lambda plan: plan.status)
     ]
-    return render(request, "plans/home.html", {"status_groups": groups, "nav_section": "plans"})
+    context = {
+        "status_groups": groups,
+        "my_actions": my_actions_summary(request.user),
+        "nav_section": "plans",
+    }
+    return render(request, "plans/home.html", context)
 
 
+@require_safe
 @permission_required("plans.view_annualplan", raise_exception=True)
 def plan_detail(request, slug):
     """A plan as its action plan reads: priority → strand (with its scope) → theme → actions,

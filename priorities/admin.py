@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
 
 from actions.admin import ActionInline
 
@@ -19,7 +20,7 @@ class StrandInline(admin.StackedInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(SimpleHistoryAdmin):
     save_on_top = True
     fields = ["plan", "title", "slug", "description", "order"]
     prepopulated_fields = {"slug": ("title",)}
@@ -43,7 +44,7 @@ def priority_with_plan(priority):
 
 
 @admin.register(Strand)
-class StrandAdmin(admin.ModelAdmin):
+class StrandAdmin(SimpleHistoryAdmin):
     save_on_top = True
     fields = ["priority", "title", "slug", "scope", "order"]
     prepopulated_fields = {"slug": ("title",)}

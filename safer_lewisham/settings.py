@@ -12,6 +12,13 @@ machine and a production deployment only has to set variables:
   checkout.
 - ``PARTNERSHIP_NAME``, ``SERVICE_NAME``: shown in every page's header.
 - ``SECURE_SSL_REDIRECT``: "false" to leave HTTPS redirects to a proxy that already does them.
+- ``SESSION_IDLE_MINUTES``: minutes without a request after which a signed-in person must sign in
+  again (default 120).
+- ``EMAIL_HOST``: the SMTP server that sends password reset e-mails. Unset (the default), e-mails
+  are written to the console instead of being sent. With it set, also read:
+  ``EMAIL_PORT`` (default 587), ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD`` and
+  ``EMAIL_USE_TLS`` (default "true").
+- ``DEFAULT_FROM_EMAIL``: the address e-mails come from (default ``no-reply@localhost``).
 """
 
 import os
@@ -82,8 +89,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Everything needs a sign-in unless a view is marked @login_not_required: a forgotten
-    # decorator then fails closed, not open.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # decorator then fails closed, not open. Django's LoginRequiredMiddleware, which also keeps
+    # a form posted after the session ran out, to hand back after signing in again.
+    "safer_lewisham.middleware.LoginRequiredKeepingTypedWork",
     # Tells the audit trail who is making each change made through a page or admin.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -176,12 +184,30 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# E-mail (password reset links). Locally the messages are printed to the console, so nothing is
+# sent by accident; production names an SMTP server in the environment.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 # Security. Locally the browser talks plain HTTP to 127.0.0.1, so the HTTPS-only settings follow
 # DEBUG; in production all of them are on and `manage.py check --deploy` has nothing to report.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; signed-in sessions do not last for ever
+# Sessions end after a period of inactivity: saving the session on every request restarts its
+# clock, so the age counts from the last request rather than from signing in.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

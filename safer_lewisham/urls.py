@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from agencies.forms import SignInForm
+from agencies.reset_forms import NewPasswordForm, ResetRequestForm
+from agencies.views import SignInView
 from plans import views as plan_views
 
 from . import views as site_views
@@ -18,16 +20,33 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("plans/", include("plans.urls")),
     path("actions/", include("actions.urls")),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    # Open to anyone: someone whose session has already run out can still press "Sign out".
+    path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # Password reset by e-mail: Django's views (open to anyone), with GOV.UK forms and wording.
     path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
+        "sign-in/reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=ResetRequestForm,
+            email_template_name="registration/password_reset_email.txt",
         ),
-        name="login",
+        name="password_reset",
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sign-in/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "sign-in/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "sign-in/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("favicon.ico", site_views.favicon),
 ]

@@ -1,5 +1,174 @@
-from django.http import HttpResponse
+"""Recording an officer's quarterly progress on an action, without losing anybody's edit."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safer_lewisham.middleware import take_unsaved_form
+
+from .. import progress
+from ..forms import ProgressUpdateForm, quarter_label
+from ..models import Action, ProgressUpdate
+
+TEMPLATE = "actions/progress_form.html"
 
 
-def record_progress(request, pk=None):
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "HEAD", "POST"])
+def record_progress(request, pk):
+    """The progress update form for one open quarter of the action's plan (the reporting
+    quarter unless ?quarter= chooses an earlier one). Saving a quarter that already has an
+    update amends it. A save that would overwrite someone else's is refused (409) with what
+    they saved, and the officer's own text kept in the form."""
+    action = get_object_or_404(
+        Action.objects.select_related("strand__priority__plan", "completion_status"), pk=pk
+    )
+    # Anyone who may read the action is told they may not change it (403), not that it is
+    # missing: the action page is theirs to read.
+    if not Action.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    plan = action.plan
+    # A form posted after the session ran out comes back once the officer has signed in again
+    # (safer_lewisham.middleware): it is treated as posted, but only shown, never saved unasked.
+    unsaved = take_unsaved_form(request) if request.method == "GET" else None
+    posted = request.POST if request.method == "POST" else unsaved
+    reason = plan.why_no_updates()
+    if reason:
+        return _refuse(request, action, "You cannot record progress", reason, posted, status=403)
+
+    open_quarters = {quarter.number: quarter for quarter in plan.open_quarters()}
+    chosen = (posted or request.GET).get("quarter")
+    if chosen is None and posted is None:
+        quarter = plan.reporting_quarter()
+    else:
+        quarter = open_quarters.get(_number(chosen))
+    if quarter is None:
+        return _refuse(
+            request,
+            action,
+            "There is a problem with the quarter",
+            f"Progress can only be recorded for a quarter of {plan.title} that has begun: "
+            f"choose one below.",
+            posted,
+            status=400,
+            quarters=list(open_quarters.values()),
+        )
+
+    if posted is None:
+        form = ProgressUpdateForm(initial=_showing(action, quarter), plan=plan)
+        return _form_page(request, action, quarter, form)
+
+    form = ProgressUpdateForm(posted, plan=plan)
+    if unsaved is not None:
+        return _form_page(request, action, quarter, form, restored=True)
+    if not form.is_valid():
+        return _form_page(request, action, quarter, form, status=400)
+    try:
+        progress.record_progress(
+            action,
+            form.progress(),
+            author=request.user,
+            action_version=form.cleaned_data["action_version"],
+            update_version=form.cleaned_data["update_version"],
+        )
+    except progress.ProgressConflict as conflict:
+        return _conflict_page(request, action, quarter, form, conflict)
+    messages.success(request, f"Progress for {quarter.label} saved")
+    return redirect(action)
+
+
+def _number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _showing(action, quarter):
+    """What the form starts with: that quarter's update if there is one (to amend it), the
+    action's completion, and the versions of both as shown."""
+    update = ProgressUpdate.objects.filter(action=action, quarter=quarter.number).first()
+    return {
+        "quarter": quarter.number,
+        "rag_rating": update.rag_rating if update else None,
+        "narrative": update.narrative if update else "",
+        "completion_status": action.completion_status_id,
+        "completion_note": action.completion_note,
+        "action_version": action.version,
+        "update_version": update.version if update else None,
+    }
+
+
+def _form_page(request, action, quarter, form, status=200, **extra):
+    plan = action.plan
+    updates = {
+        update.quarter: update
+        for update in action.progress_updates.select_related("author").order_by("quarter")
+    }
+    context = {
+        "action": action,
+        "plan": plan,
+        "quarter": quarter,
+        "quarter_label": quarter_label(quarter),
+        "form": form,
+        "existing_update": updates.get(quarter.number),
+        "quarter_links": [
+            (other, quarter_label(other), other.number in updates) for other in plan.open_quarters()
+        ],
+        "nav_section": "plans",
+        **extra,
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _conflict_page(request, action, quarter, form, conflict):
+    """The officer's form again, holding what they typed, with what the other person saved
+    above it; its hidden versions are now the current ones, so saving again (after merging)
+    goes through."""
+    shown_update_version = form.cleaned_data["update_version"]
+    data = form.data.copy()
+    data["action_version"] = str(conflict.action.version)
+    data["update_version"] = str(conflict.update.version) if conflict.update else ""
+    their_update = conflict.update
+    if their_update is not None and their_update.version == shown_update_version:
+        their_update = None  # the quarter's update is as the officer saw it
+    last_change = (
+        Action.history.filter(id=action.pk).select_related("history_user").order_by("-history_date")
+    ).first()
+    return _form_page(
+        request,
+        action,
+        quarter,
+        ProgressUpdateForm(data, plan=action.plan),
+        status=409,
+        conflict={
+            "update": their_update,
+            "update_deleted": conflict.update is None and shown_update_version is not None,
+            "action": conflict.action,
+            "action_changed": conflict.action.version != form.cleaned_data["action_version"],
+            "last_change": last_change,
+        },
+    )
+
+
+def _refuse(request, action, title, reason, posted, status, quarters=()):
+    """A GOV.UK page saying why nothing was saved, with anything the officer typed to copy."""
+    typed = []
+    if posted is not None:
+        typed = [
+            (label, posted.get(name, "").strip())
+            for name, label in (("narrative", "Narrative"), ("completion_note", "Completion note"))
+            if posted.get(name, "").strip()
+        ]
+    context = {
+        "action": action,
+        "plan": action.plan,
+        "refusal": {
+            "title": title,
+            "reason": reason,
+            "typed": typed,
+            "quarters": [(quarter, quarter_label(quarter)) for quarter in quarters],
+        },
+        "nav_section": "plans",
+    }
+    return render(request, TEMPLATE, context, status=status)

@@ -10,6 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from agencies.roles import ensure_roles
+from plans.demo import restore_completion_statuses
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database access from
 # "async" contexts unless told otherwise. This is set for the test run only, never in settings.
@@ -75,7 +79,9 @@ def page(browser):
         "response",
         lambda response: (
             errors.append(f"{response.status} {response.url}")
-            if response.status >= 400 and response.request.resource_type != "document"
+            # A page's own assets failing is a broken page; a refused fetch may be the test's point.
+            if response.status >= 400
+            and response.request.resource_type in {"stylesheet", "script", "image", "font"}
             else None
         ),
     )
@@ -83,6 +89,21 @@ def page(browser):
     context.close()
     # A script error on any page is a failure of the page, even if the journey got through.
     assert errors == [], f"The browser reported errors: {errors}"
+
+
+@pytest.fixture(autouse=True)
+def seeded_by_migrations(transactional_db):
+    """Put back what the migrations seed: the completion statuses and the role groups.
+
+    Browser tests need committed data (the live server runs in another thread), so each one
+    ends by emptying the database. serialized_rollback cannot restore it here: the browser
+    fixture's event loop makes Django hand these tests a different connection object, without
+    the serialized copy. So the seeded rows are made again, the way the migrations make them.
+    """
+    # Content types are made again too, with new ids: forget the ones cached before.
+    ContentType.objects.clear_cache()
+    restore_completion_statuses()
+    ensure_roles()
 
 
 @pytest.fixture
@@ -104,3 +125,30 @@ def axe_check():
         ]
 
     return check
+
+
+DEMO_PASSWORD = "safer-lewisham-demo"
+
+
+@pytest.fixture
+def demo_data(settings):
+    """The Safer Lewisham demo data with its demo logins (created only with DEBUG on)."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a page in with a demo login through the sign-in form."""
+
+    def sign_in(page, username):
+        page.goto(live_server.url + "/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return sign_in

@@ -12,8 +12,7 @@ from tests.factories import AgencyFactory, SuperuserFactory
 
 pytestmark = [
     pytest.mark.browser,
-    # serialized_rollback puts back what migrations seeded (the completion statuses).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -3,26 +3,17 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-# serialized_rollback puts back what migrations seeded (the completion statuses) for later tests.
+from .conftest import DEMO_PASSWORD
+
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
-DEMO_PASSWORD = "safer-lewisham-demo"
 
-
-@pytest.fixture
-def demo_data(settings):
-    settings.DEBUG = True  # seed_demo only creates the demo logins with DEBUG on
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
-
-
-def sign_in(page, live_server, username):
+def sign_in_from_home(page, live_server, username):
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
     page.get_by_label("Username").fill(username)
@@ -31,7 +22,7 @@ def sign_in(page, live_server, username):
 
 
 def test_a_member_signs_in_and_reads_the_plan_as_appendix_a(page, live_server, demo_data):
-    sign_in(page, live_server, "chair")
+    sign_in_from_home(page, live_server, "chair")
 
     expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
     page.get_by_role("link", name="Safer Lewisham Plan 17-18").click()
@@ -62,7 +53,7 @@ def test_a_wrong_password_is_explained_and_the_username_kept(page, live_server, 
 
 
 def test_signing_out_returns_to_the_sign_in_page(page, live_server, demo_data):
-    sign_in(page, live_server, "officer")
+    sign_in_from_home(page, live_server, "officer")
     page.get_by_role("button", name=re.compile("Sign out")).click()
 
     expect(page).to_have_url(re.compile(r"/sign-in/$"))
@@ -71,19 +62,26 @@ def test_signing_out_returns_to_the_sign_in_page(page, live_server, demo_data):
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("username", "path"),
     [
-        "/sign-in/",
-        "/",
-        "/plans/safer-lewisham-plan-17-18/",
-        "/plans/safer-lewisham-plan-18-19/",
-        "/plans/no-such-plan/",
+        (None, "/sign-in/"),
+        (None, "/sign-in/reset/"),
+        ("chair", "/"),
+        ("officer", "/"),
+        ("chair", "/plans/safer-lewisham-plan-17-18/"),
+        ("chair", "/plans/safer-lewisham-plan-18-19/"),
+        ("chair", "/plans/no-such-plan/"),
+        ("officer", "/actions/mine/"),
+        ("officer", "/actions/mine/?update_due=yes"),
+        ("officer", "/actions/mine/?plan=no-such-plan"),
+        ("chair", "/actions/mine/"),
     ],
 )
-def test_pages_have_no_accessibility_violations(page, live_server, demo_data, axe_check, path):
-    if path != "/sign-in/":
-        sign_in(page, live_server, "officer")
-        expect(page.get_by_role("heading", name="Plans", exact=True)).to_be_visible()
+def test_pages_have_no_accessibility_violations(
+    page, live_server, demo_data, sign_in, axe_check, username, path
+):
+    if username:
+        sign_in(page, username)
     page.goto(live_server.url + path)
 
     assert axe_check(page) == []

@@ -1,0 +1,445 @@
+"""Who may do what: every role × every page of the site × GET and POST, against a table written
+by hand, and sessions that end after a period of inactivity.
+
+The table is the specification of the roles (see docs/roles.md). Every URL pattern the site has
+must appear in it: a new page that nobody has decided the access of fails
+`test_every_page_of_the_site_is_in_the_access_table`. Admin's own pages are checked through a
+few representative ones (admin enforces its permissions itself, the same way on every page).
+"""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from actions.models import Action, ProgressUpdate
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct-horse-battery"  # every UserFactory user's password
+MATRIX_NARRATIVE = "Recorded by the access matrix."
+
+ANONYMOUS = "anonymous"
+OTHER_OFFICER = "other_officer"  # an officer of another agency than the action's lead
+OFFICER = "officer"  # an officer of the action's lead agency
+MEMBER = "member"  # the chair and members
+ADMINISTRATOR = "administrator"  # Administrators group and staff status, not a superuser
+ROLES = [ANONYMOUS, OTHER_OFFICER, OFFICER, MEMBER, ADMINISTRATOR]
+
+# {page: {role: (status on GET, status on POST)}}. A page is its URL name, namespaced, or the
+# route of a pattern that has no name.
+EXPECTED = {
+    # Reading pages: every signed-in role reads them; nobody posts to them.
+    "home": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "plans:detail": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "actions:mine": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "actions:detail": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    # Recording progress: the lead agency's officers and administrators only.
+    "actions:update": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (200, 302),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 302),
+    },
+    # Signing in and out. A signed-in person is sent on from the sign-in page.
+    "login": {
+        ANONYMOUS: (200, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (302, 302),
+    },
+    # Signing out is open to all, so that a person whose session has already ended is not sent
+    # to sign in again, then on to the sign-out page.
+    "logout": {
+        ANONYMOUS: (405, 302),
+        OTHER_OFFICER: (405, 302),
+        OFFICER: (405, 302),
+        MEMBER: (405, 302),
+        ADMINISTRATOR: (405, 302),
+    },
+    # Password reset: open to everyone, signed in or not.
+    "password_reset": {
+        ANONYMOUS: (200, 302),
+        OTHER_OFFICER: (200, 302),
+        OFFICER: (200, 302),
+        MEMBER: (200, 302),
+        ADMINISTRATOR: (200, 302),
+    },
+    "password_reset_done": {
+        ANONYMOUS: (200, 405),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    # The e-mailed link: it moves its token into the session and redirects to the form.
+    "password_reset_confirm": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (302, 302),
+    },
+    "password_reset_complete": {
+        ANONYMOUS: (200, 405),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "favicon.ico": {
+        ANONYMOUS: (301, 301),
+        OTHER_OFFICER: (301, 301),
+        OFFICER: (301, 301),
+        MEMBER: (301, 301),
+        ADMINISTRATOR: (301, 301),
+    },
+    # Admin: administrators only. A POST of an empty form saves nothing and shows the errors.
+    "admin:index": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (200, 200),
+    },
+    "admin:actions_action_changelist": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (200, 200),
+    },
+    "admin:actions_action_change": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (200, 200),
+    },
+    "admin:actions_action_history": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (200, 200),
+    },
+}
+
+# Pages anyone may open without signing in.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "favicon.ico",
+}
+# The only cells that change the action or its progress.
+EDITS = {("actions:update", OFFICER), ("actions:update", ADMINISTRATOR)}
+
+
+@dataclass
+class Site:
+    """The objects the pages are about: a plan with an action led by the officer's agency, and
+    a password reset link of someone who is not signing in (signing in would void the link)."""
+
+    action: Action
+    users: dict
+    forgetful: object
+    uidb64: str
+    token: str
+
+    @property
+    def plan(self):
+        return self.action.plan
+
+
+# The values for each page's URL parameters.
+URL_KWARGS = {
+    "plans:detail": lambda site: {"slug": site.plan.slug},
+    "actions:detail": lambda site: {"pk": site.action.pk},
+    "actions:update": lambda site: {"pk": site.action.pk},
+    "password_reset_confirm": lambda site: {"uidb64": site.uidb64, "token": site.token},
+    "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
+    "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
+}
+
+
+def post_data(page, site):
+    """What a browser would send: a valid form wherever the page changes something."""
+    action = site.action
+    if page == "actions:update":
+        return {
+            "quarter": str(action.plan.reporting_quarter().number),
+            "rag_rating": ProgressUpdate.RAG.GREEN,
+            "narrative": MATRIX_NARRATIVE,
+            "completion_status": str(action.completion_status_id),
+            "completion_note": "",
+            "action_version": str(action.version),
+            "update_version": "",
+        }
+    if page == "login":
+        return {"username": "officer", "password": PASSWORD}
+    if page == "password_reset":
+        return {"email": site.forgetful.email}
+    if page == "password_reset_confirm":
+        new_password = "a-long-new-passphrase-for-officers"
+        return {"new_password1": new_password, "new_password2": new_password}
+    return {}
+
+
+def url_of(page, site):
+    if page in URL_KWARGS:
+        return reverse(page, kwargs=URL_KWARGS[page](site))
+    if "/" in page or "." in page:  # an unnamed pattern's route
+        return "/" + page
+    return reverse(page)
+
+
+def pages_of(patterns, namespace=None, prefix=""):
+    """(page, namespace) for every URL pattern of the site, walking included URLconfs."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            if inner and namespace:
+                inner = f"{namespace}:{inner}"
+            yield from pages_of(
+                pattern.url_patterns, inner or namespace, prefix + str(pattern.pattern)
+            )
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                name = prefix + str(pattern.pattern)
+            yield name, namespace
+
+
+def snapshot(action):
+    """What a POST could change: the action's row and its progress updates."""
+    action = Action.objects.get(pk=action.pk)
+    updates = ProgressUpdate.objects.filter(action=action).order_by("quarter")
+    return (
+        action.version,
+        action.completion_status_id,
+        action.completion_note,
+        [(u.quarter, u.rag_rating, u.narrative, u.version) for u in updates],
+    )
+
+
+@pytest.fixture
+def site(led_action, officer, other_officer, member, administrator):
+    users = {
+        OFFICER: officer,
+        OTHER_OFFICER: other_officer,
+        MEMBER: member,
+        ADMINISTRATOR: administrator,
+    }
+    forgetful = UserFactory(username="forgetful", email="forgetful@example.org")
+    return Site(
+        action=led_action,
+        users=users,
+        forgetful=forgetful,
+        uidb64=urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        token=default_token_generator.make_token(forgetful),
+    )
+
+
+def client_for(role, site):
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(site.users[role])
+    return client
+
+
+def test_every_page_of_the_site_is_in_the_access_table():
+    pages = {
+        name
+        for name, namespace in pages_of(get_resolver().url_patterns)
+        # Admin's own pages are represented by the admin pages of the table.
+        if namespace != "admin"
+    }
+
+    missing = sorted(pages - set(EXPECTED))
+    assert not missing, f"Pages with no expected access in EXPECTED: {missing}"
+
+
+def test_every_page_of_the_access_table_exists():
+    pages = {name for name, _ in pages_of(get_resolver().url_patterns)}
+
+    assert set(EXPECTED) <= pages, sorted(set(EXPECTED) - pages)
+
+
+def test_the_access_table_covers_every_role_on_every_page():
+    for page, cells in EXPECTED.items():
+        assert sorted(cells) == sorted(ROLES), page
+
+
+CELLS = [
+    pytest.param(page, role, method, id=f"{page}-{role}-{method}")
+    for page in EXPECTED
+    for role in ROLES
+    for method in ("GET", "POST")
+]
+
+
+@pytest.mark.parametrize(("page", "role", "method"), CELLS)
+def test_access(site, page, role, method):
+    get_status, post_status = EXPECTED[page][role]
+    expected = get_status if method == "GET" else post_status
+    client = client_for(role, site)
+    url = url_of(page, site)
+    before = snapshot(site.action)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, post_data(page, site))
+
+    assert response.status_code == expected, (
+        f"{method} {url} as {role}: expected {expected}, got {response.status_code}"
+    )
+    if response.status_code == 302:
+        location = response["Location"]
+        admin_sign_in = f"{reverse('admin:login')}?next={quote(url)}"
+        sign_in = f"{reverse('login')}?next={quote(url)}"
+        if page.startswith("admin:") and role == ANONYMOUS:
+            # Admin's index has its own sign-in page; its other pages ask for the site's.
+            assert location in {sign_in, admin_sign_in}
+        elif page.startswith("admin:") and role != ADMINISTRATOR:
+            assert location == admin_sign_in
+        elif role == ANONYMOUS and page not in PUBLIC:
+            assert location == sign_in
+        elif page == "logout":
+            assert location == reverse("login")
+    if method == "POST" and (page, role) in EDITS:
+        assert response["Location"] == site.action.get_absolute_url()
+        assert snapshot(site.action) != before
+        assert ProgressUpdate.objects.filter(
+            action=site.action, narrative=MATRIX_NARRATIVE, author=site.users[role]
+        ).exists()
+    else:
+        assert snapshot(site.action) == before
+
+
+def test_a_refused_update_shows_the_govuk_403_page(site, member_client):
+    response = member_client.post(
+        reverse("actions:update", args=[site.action.pk]), post_data("actions:update", site)
+    )
+
+    assert response.status_code == 403
+    assert "You cannot do that" in response.content.decode()
+
+
+def test_the_lead_officer_may_record_progress_whichever_agency_leads(site, other_officer):
+    """The lead officer may update their action whichever agency leads it."""
+    Action.objects.filter(pk=site.action.pk).update(lead_officer=other_officer)
+    client = client_for(OTHER_OFFICER, site)
+
+    response = client.get(reverse("actions:update", args=[site.action.pk]))
+
+    assert response.status_code == 200
+
+
+# Sessions end after a period of inactivity.
+
+
+@contextmanager
+def at(moment):
+    """Runs the block as if it were `moment` for the session machinery."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def test_a_session_lasts_the_idle_period_set_in_settings():
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+
+
+def test_a_signed_in_person_idle_for_longer_is_asked_to_sign_in_again(member):
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = timezone.now()
+    client = Client()
+    with at(start):
+        client.force_login(member)
+        assert client.get("/").status_code == 200
+
+    with at(start + idle + timedelta(minutes=1)):
+        response = client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/?next=/"
+
+
+def test_each_request_restarts_the_idle_period(member):
+    idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = timezone.now()
+    client = Client()
+    with at(start):
+        client.force_login(member)
+
+    # Two requests each a little less than the idle period apart: still signed in, well after
+    # the idle period from signing in has passed.
+    with at(start + idle - timedelta(minutes=1)):
+        assert client.get("/").status_code == 200
+    with at(start + 2 * idle - timedelta(minutes=2)):
+        assert client.get("/").status_code == 200
+
+
+def test_the_idle_period_comes_from_the_environment():
+    script = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "safer_lewisham.settings",
+            "SESSION_IDLE_MINUTES": "30",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == str(30 * 60)
