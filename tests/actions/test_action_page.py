@@ -1,7 +1,6 @@
 """The action page: everything about an action, its progress updates and its history."""
 
 import re
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -22,14 +21,9 @@ from tests.factories import (
     UserFactory,
     completion_status,
 )
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response):
-    """The page's text with tags removed and whitespace collapsed, as a reader sees it."""
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def section(response, heading):

@@ -27,16 +27,11 @@ from tests.factories import (
     UserFactory,
     completion_status,
 )
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
 URL = "/actions/mine/"
-
-
-def text_of(response):
-    """The page's text with tags removed and whitespace collapsed, as a reader sees it."""
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def listed(response):

@@ -15,15 +15,11 @@ from actions.progress import Progress, ProgressConflict, record_progress
 from agencies.roles import OFFICERS
 from tests.conftest import in_role
 from tests.factories import ProfileFactory, ProgressUpdateFactory, UserFactory, completion_status
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "Someone else saved this action while you were editing it"
-
-
-def text_of(response):
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def signed_in(user):

@@ -16,6 +16,7 @@ from tests.factories import (
     UserFactory,
     completion_status,
 )
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,6 @@ def in_december_2017(monkeypatch):
         return date(2017, 12, 20) if value is None else real_localdate(value, timezone)
 
     monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-
-
-def text_of(response):
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def form_url(action, quarter=None):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import UserFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +22,6 @@ LINK = re.compile(r"http://testserver(/sign-in/reset/[^/\s]+/[^/\s]+/)")
 @pytest.fixture
 def officer():
     return UserFactory(username="officer", email="officer@lewisham.example.gov.uk")
-
-
-def text_of(response):
-    """The page's text with tags removed and whitespace collapsed, as a reader sees it."""
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def main_text(response):

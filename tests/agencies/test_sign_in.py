@@ -1,12 +1,12 @@
 """Signing in and out: Django's views with GOV.UK markup and the partnership's own messages."""
 
 import re
-from html import unescape
 
 import pytest
 from django.test import Client
 
 from tests.factories import AnnualPlanFactory, UserFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,6 @@ WRONG_LOGIN = "Enter a correct username and password. Both are case-sensitive."
 @pytest.fixture
 def officer():
     return UserFactory(username="officer")
-
-
-def text_of(response):
-    """The page's text with tags removed and whitespace collapsed, as a reader sees it."""
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def username_field(response):

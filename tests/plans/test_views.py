@@ -22,6 +22,7 @@ from tests.factories import (
     TimeframeFactory,
     completion_status,
 )
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,6 @@ def headings(response):
     html = response.content.decode()
     found = re.findall(r'<h(?:2 class="govuk-heading-l[^"]*"|3[^>]*)>(.*?)</h[23]>', html, re.S)
     return [unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found]
-
-
-def text_of(response):
-    """The page's text with tags removed and whitespace collapsed, as a reader sees it."""
-    html = response.content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # Access -----------------------------------------------------------------------------------------

@@ -21,8 +21,7 @@ SITE_URL = "http://127.0.0.1:8000/"
 ROLE_ABILITIES = {
     "administrator": "everything, including Plan administration",
     "chair": "reads every plan, changes nothing",
-    # Officers read for now; updating their actions comes with the officers' pages.
-    "officer": "reads every plan; leads some of its actions",
+    "officer": "records progress on the actions their agency leads",
 }
 
 
