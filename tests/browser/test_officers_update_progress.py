@@ -123,9 +123,13 @@ def test_two_people_saving_at_once_lose_nothing(
     )
 
 
-def test_a_chair_reads_an_action_but_cannot_change_it(page, live_server, demo_data, sign_in):
+@pytest.mark.parametrize("username", ["chair", "police"])
+def test_a_reader_can_read_an_action_but_not_change_it(
+    page, live_server, demo_data, sign_in, username
+):
+    """The chair reads everything; the police officer reads the council's action."""
     action = open_day_action()
-    sign_in(page, "chair")
+    sign_in(page, username)
     page.goto(live_server.url + f"/actions/{action.pk}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Action 1.2")
@@ -134,7 +138,7 @@ def test_a_chair_reads_an_action_but_cannot_change_it(page, live_server, demo_da
     page.goto(live_server.url + f"/actions/{action.pk}/update/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do that")
 
-    # A forged POST, with a valid CSRF token from the chair's own session, is refused.
+    # A forged POST, with a valid CSRF token from the reader's own session, is refused.
     page.goto(live_server.url + f"/actions/{action.pk}/")
     status = page.evaluate(
         """async (url) => {
