@@ -86,6 +86,8 @@ def page(browser):
         ),
     )
     yield page
+    # Let requests still in flight finish before the test's database goes away under them.
+    page.wait_for_load_state("networkidle")
     context.close()
     # A script error on any page is a failure of the page, even if the journey got through.
     assert errors == [], f"The browser reported errors: {errors}"

@@ -86,7 +86,8 @@ def test_two_people_saving_at_once_lose_nothing(
     browser, live_server, demo_data, sign_in, axe_check
 ):
     url = live_server.url + f"/actions/{open_day_action().pk}/update/"
-    first, second = (browser.new_context().new_page() for _ in range(2))
+    contexts = [browser.new_context() for _ in range(2)]
+    first, second = (context.new_page() for context in contexts)
     sign_in(first, "officer")
     sign_in(second, "admin")
     first.goto(url)
@@ -121,6 +122,8 @@ def test_two_people_saving_at_once_lose_nothing(
     assert ProgressUpdate.objects.get(action=open_day_action(), quarter=4).narrative == (
         "Officer: venue confirmed. Admin: funding not yet agreed."
     )
+    for context in contexts:
+        context.close()
 
 
 @pytest.mark.parametrize("username", ["chair", "police"])
