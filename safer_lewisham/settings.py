@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "plans",
     "priorities",
     "actions",
+    "reviews",
 ]
 
 MIDDLEWARE = [
