@@ -204,18 +204,30 @@ class ActionQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-quarter")
         not_complete = ~Q(completion_status__counts_as_complete=True)
-        # Each plan has its own reporting quarter; there are few plans, so one condition each.
+        # A plan's reporting quarter (AnnualPlan.reporting_quarter) depends only on its year:
+        # this year's plans report for the current quarter, earlier years' plans for their Q4,
+        # later years' plans not yet. So two conditions cover any number of plans.
+        current = Quarter.containing(on)
+        due = Q(strand__priority__plan__status__in=UPDATABLE_STATUSES) & not_complete
+
+        def no_update_for(quarter_number):
+            return ~Exists(
+                ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter_number)
+            )
+
         update_due = [
             When(
-                Q(strand__priority__plan_id=plan.pk)
-                & not_complete
-                & ~Exists(
-                    ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter.number)
-                ),
+                due
+                & Q(strand__priority__plan__financial_year=current.financial_year)
+                & no_update_for(current.number),
                 then=True,
-            )
-            for plan in AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES)
-            if (quarter := plan.reporting_quarter(on)) is not None
+            ),
+            When(
+                due
+                & Q(strand__priority__plan__financial_year__lt=current.financial_year)
+                & no_update_for(4),
+                then=True,
+            ),
         ]
         return self.annotate(
             latest_rag=Subquery(latest.values("rag_rating")[:1]),

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from plans.models import AnnualPlan
+from reviews.models import QuarterClosure
+
 from .concurrency import VersionConflict, claim
 from .models import Action, CompletionStatus, ProgressUpdate
 
@@ -17,6 +20,16 @@ class Progress:
     narrative: str
     completion_status: CompletionStatus
     completion_note: str
+
+
+class QuarterClosed(Exception):
+    """The quarter was closed after the partnership's meeting (perhaps while the officer's form
+    was open): its updates can no longer be added or changed. The message says so, for the
+    officer."""
+
+    def __init__(self, closure):
+        super().__init__(closure.refusal)
+        self.closure = closure
 
 
 class ProgressConflict(Exception):
@@ -43,11 +56,13 @@ def record_progress(
     (``update_version`` is None when it showed no update for that quarter). If either row has
     changed since, nothing is saved and ProgressConflict says what is there now. A second update
     in the same quarter amends that quarter's update; its earlier text stays in the history.
+    If the quarter has been closed, nothing is saved and QuarterClosed says why.
     """
     try:
         with transaction.atomic():
             # First statement of the transaction: check and lock the action.
             claim(Action, action.pk, action_version)
+            _refuse_closed_quarter(action, progress.quarter)
             update = _write_update(action, progress, author, update_version)
             action.refresh_from_db()
             action.completion_status = progress.completion_status
@@ -62,6 +77,27 @@ def record_progress(
         ).first()
         raise ProgressConflict(current_action, current_update) from None
     return update
+
+
+def _refuse_closed_quarter(action, quarter):
+    """Raise QuarterClosed if the quarter is closed. Locks the plan's row first: closing a
+    quarter takes the same lock before it snapshots the figures (reviews.models), so a quarter
+    closed while the officer's form was open is seen here, and an update saved first is in the
+    snapshot."""
+    plan_id = (
+        AnnualPlan.objects.select_for_update(of=("self",))
+        .filter(priorities__strands__actions=action.pk)
+        .values_list("pk", flat=True)
+        .get()
+    )
+    closure = (
+        QuarterClosure.objects.filter(plan_id=plan_id, quarter=quarter)
+        .select_related("plan")
+        .defer("snapshot")
+        .first()
+    )
+    if closure is not None:
+        raise QuarterClosed(closure)
 
 
 def _write_update(action, progress, author, update_version):

@@ -16,5 +16,5 @@ class AgenciesConfig(AppConfig):
         # permissions are created when it is sent for that app. The roles need the permissions
         # of every plan app, so they are made when it is sent for the last of them.
         post_migrate.connect(
-            ensure_roles, sender=apps.get_app_config("actions"), dispatch_uid="ensure_roles"
+            ensure_roles, sender=apps.get_app_config("reviews"), dispatch_uid="ensure_roles"
         )

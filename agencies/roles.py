@@ -1,7 +1,8 @@
 """The roles of the partnership, as Django groups with permissions.
 
 - Administrators: everything, including Plan administration (they also need "staff status").
-- Chair and members: read every plan, action and update; change nothing.
+- Chair and members: read every plan, action and update; change nothing, except closing a
+  quarter after the partnership's meeting.
 - Officers: read everything; record progress on the actions they or their agency lead.
 
 The groups are created with these permissions when the database is migrated, if they do not
@@ -17,7 +18,7 @@ CHAIR_AND_MEMBERS = "Chair and members"
 OFFICERS = "Officers"
 
 # The apps whose data the roles are about.
-PLAN_APPS = ["agencies", "plans", "priorities", "actions"]
+PLAN_APPS = ["agencies", "plans", "priorities", "actions", "reviews"]
 
 
 def _permissions(query):
@@ -35,7 +36,8 @@ def permissions_for(role):
         )
     readers = Q(codename__startswith="view_")
     if role == CHAIR_AND_MEMBERS:
-        return list(_permissions(readers))
+        # The chair closes a quarter after its meeting; only administrators reopen one.
+        return list(_permissions(readers | Q(codename="close_quarter")))
     if role == OFFICERS:
         recorders = Q(codename__in=["add_progressupdate", "change_progressupdate"])
         return list(_permissions(readers | recorders))

@@ -202,10 +202,15 @@ class AnnualPlan(models.Model):
             return (
                 "This plan is out for consultation: progress can be recorded once it is signed off."
             )
-        if not self.open_quarters(on):
+        if self.reporting_quarter(on) is None:
             return (
                 "This plan’s year has not started: progress can be recorded from "
                 f"{date_format(self.start_date, 'j F Y')}."
+            )
+        if not self.open_quarters(on):
+            return (
+                "Every quarter of this plan so far has been closed after the partnership’s "
+                "meetings: progress can no longer be recorded."
             )
         return None
 
@@ -219,12 +224,14 @@ class AnnualPlan(models.Model):
         return self.current_quarter(on) or self.quarter(4)
 
     def open_quarters(self, on: date | None = None) -> list[Quarter]:
-        """The quarters officers may record progress for: those that have begun, while the
-        plan accepts updates."""
+        """The quarters officers may record progress for: those that have begun and have not
+        been closed after the partnership's meeting (reviews.QuarterClosure), while the plan
+        accepts updates."""
         reporting = self.reporting_quarter(on)
         if not self.accepts_updates or reporting is None:
             return []
-        return self.quarters[: reporting.number]
+        closed = set(self.quarter_closures.values_list("quarter", flat=True)) if self.pk else set()
+        return [q for q in self.quarters[: reporting.number] if q.number not in closed]
 
     def current_quarter(self, on: date | None = None) -> Quarter | None:
         """The plan's quarter that contains the given day (today by default), or None outside

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("plans/", include("plans.urls")),
     path("actions/", include("actions.urls")),
+    # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one
+    # include, so that both are in the one "reviews" namespace (reviews/urls.py).
+    path("", include("reviews.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     # Open to anyone: someone whose session has already run out can still press "Sign out".
     path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),

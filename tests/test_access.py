@@ -72,6 +72,66 @@ EXPECTED = {
         MEMBER: (200, 405),
         ADMINISTRATOR: (200, 405),
     },
+    # The quarterly review, its lists, pack and exports, and the dashboard: read by everyone
+    # signed in.
+    "reviews:quarter": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:actions": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:pack": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:xlsx": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:csv": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:dashboard": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    # Closing a quarter after its meeting: the chair and administrators. Reopening one:
+    # administrators only. Both are POST only.
+    "reviews:close": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 302),
+        ADMINISTRATOR: (405, 302),
+    },
+    "reviews:reopen": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 403),
+        ADMINISTRATOR: (405, 302),
+    },
     # Recording progress: the lead agency's officers and administrators only.
     "actions:update": {
         ANONYMOUS: (302, 302),
@@ -200,6 +260,18 @@ URL_KWARGS = {
     "plans:detail": lambda site: {"slug": site.plan.slug},
     "actions:detail": lambda site: {"pk": site.action.pk},
     "actions:update": lambda site: {"pk": site.action.pk},
+    **{
+        page: (lambda site: {"slug": site.plan.slug, "quarter": 3})
+        for page in [
+            "reviews:quarter",
+            "reviews:actions",
+            "reviews:pack",
+            "reviews:xlsx",
+            "reviews:csv",
+            "reviews:close",
+            "reviews:reopen",
+        ]
+    },
     "password_reset_confirm": lambda site: {"uidb64": site.uidb64, "token": site.token},
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from plans.quarters import QUARTER_NUMBERS
+from reviews.models import closure_refusal
 from safer_lewisham.middleware import take_unsaved_form
 
 from .. import progress
@@ -39,15 +41,21 @@ def record_progress(request, pk):
     open_quarters = {quarter.number: quarter for quarter in plan.open_quarters()}
     chosen = (posted or request.GET).get("quarter")
     if chosen is None and posted is None:
-        quarter = plan.reporting_quarter()
+        # The reporting quarter, unless it has been closed already: then the latest open one.
+        reporting = plan.reporting_quarter()
+        quarter = open_quarters.get(reporting.number) or list(open_quarters.values())[-1]
     else:
         quarter = open_quarters.get(_number(chosen))
     if quarter is None:
+        number = _number(chosen)
+        closed = closure_refusal(plan, number) if number in QUARTER_NUMBERS else None
         return _refuse(
             request,
             action,
             "There is a problem with the quarter",
-            f"Progress can only be recorded for a quarter of {plan.title} that has begun: "
+            f"{closed} Choose another quarter below."
+            if closed
+            else f"Progress can only be recorded for a quarter of {plan.title} that has begun: "
             f"choose one below.",
             posted,
             status=400,
@@ -73,6 +81,11 @@ def record_progress(request, pk):
         )
     except progress.ProgressConflict as conflict:
         return _conflict_page(request, action, quarter, form, conflict)
+    except progress.QuarterClosed as closed:
+        # Closed after the meeting while the form was open: nothing saved, the text shown.
+        return _refuse(
+            request, action, "You cannot record progress", str(closed), posted, status=400
+        )
     messages.success(request, f"Progress for {quarter.label} saved")
     return redirect(action)
 

@@ -399,3 +399,30 @@ def test_it_refuses_a_timeframe_from_another_plan():
         action.clean()
 
     assert error.value.message_dict == {"timeframe": ["Choose a timeframe of this action's plan."]}
+
+
+def test_an_update_is_due_for_the_current_quarter_of_this_years_plan():
+    today = date.today()
+    current = Quarter.containing(today)
+    this_year = StrandFactory(priority__plan__financial_year=current.financial_year)
+    next_year = StrandFactory(priority__plan__financial_year=current.financial_year + 1)
+    waiting = ActionFactory(strand=this_year)
+    updated = ActionFactory(strand=this_year)
+    ProgressUpdateFactory(action=updated, quarter=current.number)
+    not_started = ActionFactory(strand=next_year)
+
+    due = dict(Action.objects.with_progress(on=today).values_list("pk", "update_due"))
+
+    assert due == {waiting.pk: True, updated.pk: False, not_started.pk: False}
+
+
+def test_an_update_is_due_for_the_last_quarter_of_an_earlier_years_plan():
+    past = StrandFactory(priority__plan__financial_year=2017)
+    waiting = ActionFactory(strand=past)
+    ProgressUpdateFactory(action=waiting, quarter=3)
+    updated = ActionFactory(strand=past)
+    ProgressUpdateFactory(action=updated, quarter=4)
+
+    due = dict(Action.objects.with_progress(on=date(2026, 11, 24)).values_list("pk", "update_due"))
+
+    assert due == {waiting.pk: True, updated.pk: False}

@@ -1,5 +1,5 @@
-"""Where people land after signing in: an officer on My actions, everyone else on the plans,
-unless they were on their way to a page of this site."""
+"""Where people land after signing in: an officer on My actions, the chair, members and
+administrators on the dashboard, unless they were on their way to a page of this site."""
 
 import pytest
 
@@ -25,22 +25,22 @@ def test_an_officer_who_leads_nothing_yet_still_lands_on_my_actions(client, othe
     assert response.url == "/actions/mine/"
 
 
-def test_a_chair_lands_on_the_plans(client, member):
+def test_a_chair_lands_on_the_dashboard(client, member):
     response = sign_in(client, member)
 
-    assert response.url == "/"
+    assert response.url == "/dashboard/"
 
 
-def test_an_administrator_lands_on_the_plans(client, administrator):
+def test_an_administrator_lands_on_the_dashboard(client, administrator):
     response = sign_in(client, administrator)
 
-    assert response.url == "/"
+    assert response.url == "/dashboard/"
 
 
-def test_a_superuser_lands_on_the_plans(client, superuser):
+def test_a_superuser_lands_on_the_dashboard(client, superuser):
     response = sign_in(client, superuser)
 
-    assert response.url == "/"
+    assert response.url == "/dashboard/"
 
 
 def test_an_officer_goes_to_the_page_they_asked_for(client, officer, led_action):

@@ -191,8 +191,8 @@ def test_it_offers_a_signed_in_user_a_sign_out_button(member_client):
     assert "Sign out" in text_of(response)
 
 
-def test_it_sends_a_signed_in_user_from_sign_in_to_home(member_client):
+def test_it_sends_a_signed_in_member_from_sign_in_to_the_dashboard(member_client):
     response = member_client.get("/sign-in/")
 
     assert response.status_code == 302
-    assert response.url == "/"
+    assert response.url == "/dashboard/"

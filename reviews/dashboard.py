@@ -1,0 +1,259 @@
+"""The dashboard: every plan in delivery, its reporting quarter at a glance and its trend over
+the quarters so far, the chair and members' landing page.
+
+Its figures are review_for's (reviews/rollup.py: the same rules, closed quarters' snapshots
+included; tests/reviews/test_dashboard.py compares the two) but counted in SQL, so the page takes
+the same three queries however many plans, actions and updates there are, where a
+QuarterlyReview per plan would fetch every action and update of every plan into Python.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from datetime import date
+from functools import cached_property
+
+from django.contrib.auth.decorators import permission_required
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, Value, When
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from actions.models import Action
+from plans.models import UPDATABLE_STATUSES, AnnualPlan
+from plans.quarters import Quarter
+
+from .charts import Chart, rag_counts, trend_chart
+from .models import QuarterClosure
+from .rollup import Figures
+
+# The figures the dashboard shows for each plan, as the filtered action list names them
+# (reviews.rollup.FIGURES).
+LINKED_FIGURES = ("total", "complete", "off_track", "at_risk", "late", "not_updated")
+
+# Each RAG rating's figure, and the number it is folded into in SQL (any distinct numbers).
+RAG_FIGURES = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "blue"}
+RAG_CODES = {"red": 1, "amber": 2, "green": 3, "blue": 4}
+CODES_RAG = {code: rag for rag, code in RAG_CODES.items()}
+
+
+@dataclass(frozen=True)
+class PlanAtAGlance:
+    """A plan in delivery as the dashboard shows it."""
+
+    plan: AnnualPlan
+    quarter: Quarter | None  # its reporting quarter; None before its year starts
+    trend: list[tuple[int, Figures]]  # its figures for each quarter from Q1 to `quarter`
+
+    @property
+    def figures(self) -> Figures:
+        """The reporting quarter's figures."""
+        return self.trend[-1][1] if self.trend else Figures()
+
+    @cached_property
+    def review_url(self) -> str:
+        """The reporting quarter's page."""
+        return reverse(
+            "reviews:quarter", kwargs={"slug": self.plan.slug, "quarter": self.quarter.number}
+        )
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """Each figure's filtered list of the actions behind it."""
+        actions = reverse(
+            "reviews:actions", kwargs={"slug": self.plan.slug, "quarter": self.quarter.number}
+        )
+        return {figure: f"{actions}?figure={figure}" for figure in LINKED_FIGURES}
+
+    @cached_property
+    def chart(self) -> Chart | None:
+        if not self.trend:
+            return None
+        points = [(f"Q{number}", rag_counts(figures)) for number, figures in self.trend]
+        first, last = self.plan.quarter(1).label, self.quarter.label
+        span = last if self.quarter.number == 1 else f"{first.split()[0]} to {last}"
+        return trend_chart(
+            points,
+            caption=f"{self.plan.title}: RAG ratings by quarter, {span}",
+            chart_id=f"trend-{self.plan.slug}",
+        )
+
+
+def plans_in_delivery():
+    """The plans the dashboard shows: signed off or active (the plans officers report on),
+    active first, newest year first."""
+    return AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES).by_status()
+
+
+def plans_at_a_glance(on: date | None = None) -> list[PlanAtAGlance]:
+    """Every plan in delivery with its figures for each quarter up to its reporting quarter,
+    as review_for would give them, in three queries: the plans, their closed quarters' figures,
+    and their actions counted by what the figures depend on (_action_groups)."""
+    on = on or timezone.localdate()
+    plans = list(plans_in_delivery())
+    reporting = {plan.pk: plan.reporting_quarter(on) for plan in plans}
+    reported = [plan for plan in plans if reporting[plan.pk] is not None]
+    live, closed = {}, {}
+    if reported:
+        closed = _closed_quarters(reported)
+        live = _live_figures(reported, reporting, on)
+    return [
+        PlanAtAGlance(
+            plan=plan,
+            quarter=reporting[plan.pk],
+            trend=_trend(plan, reporting[plan.pk], live, closed),
+        )
+        for plan in plans
+    ]
+
+
+def _trend(plan, quarter: Quarter | None, live: dict, closed: dict) -> list[tuple[int, Figures]]:
+    """As the quarter's review has it: a closed quarter's review is its snapshot, trend and
+    all; otherwise earlier quarters that were closed show the figures reported at their
+    meetings, and the others are counted now."""
+    if quarter is None:
+        return []
+    if (plan.pk, quarter.number) in closed:
+        return [
+            (number, _figures_from(figures))
+            for number, figures in closed[plan.pk, quarter.number]["trend"]
+        ]
+    return [
+        (number, _figures_from(closed[plan.pk, number]["figures"]))
+        if (plan.pk, number) in closed
+        else (number, live[plan.pk, number])
+        for number in range(1, quarter.number + 1)
+    ]
+
+
+def _closed_quarters(plans) -> dict[tuple[int, int], dict]:
+    """{(plan id, quarter): {"figures": ..., "trend": ...}} from each closed quarter's snapshot
+    (only those two keys are read from the database, not the snapshot's rows)."""
+    return {
+        (plan_id, quarter): {"figures": figures, "trend": trend}
+        for plan_id, quarter, figures, trend in QuarterClosure.objects.filter(
+            plan__in=[plan.pk for plan in plans]
+        )
+        .order_by()
+        .values_list("plan_id", "quarter", "snapshot__figures", "snapshot__trend")
+    }
+
+
+def _figures_from(data: dict) -> Figures:
+    """Figures from a snapshot's dict (keys it has that Figures no longer has are ignored)."""
+    known = {field.name for field in fields(Figures)}
+    return Figures(**{name: value for name, value in data.items() if name in known})
+
+
+def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Figures]:
+    """{(plan id, quarter number): Figures} for each plan's quarters up to its reporting
+    quarter, counted from the database as it stands now."""
+    quarters = max(reporting[plan.pk].number for plan in plans)
+    totals = defaultdict(int)
+    counts = defaultdict(int)  # (plan id, quarter, figure) -> actions
+    # Each plan's quarters so far, with the day before which an action is late in each.
+    late_days = {
+        plan.pk: [
+            (number, late_after(plan.quarter(number), on))
+            for number in range(1, reporting[plan.pk].number + 1)
+        ]
+        for plan in plans
+    }
+    for plan_id, due_date, own_complete, *by_quarter, count in _action_groups(plans, quarters):
+        totals[plan_id] += count
+        for number, late_day in late_days[plan_id]:
+            latest, rating = by_quarter[2 * number - 2], by_quarter[2 * number - 1]
+            if own_complete if latest is None else latest % 2:
+                counts[plan_id, number, "complete"] += count
+            elif due_date is not None and due_date < late_day:
+                counts[plan_id, number, "late"] += count
+            if rating is not None:
+                counts[plan_id, number, RAG_FIGURES[CODES_RAG[rating]]] += count
+
+    figures = {}
+    for plan in plans:
+        total = totals[plan.pk]
+        for number in range(1, reporting[plan.pk].number + 1):
+            values = {
+                figure: counts[plan.pk, number, figure]
+                for figure in ("complete", "late", *RAG_FIGURES.values())
+            }
+            rated = sum(values[figure] for figure in RAG_FIGURES.values())
+            figures[plan.pk, number] = Figures(total=total, not_updated=total - rated, **values)
+    return figures
+
+
+def _action_groups(plans, quarters: int):
+    """The plans' actions counted in groups alike in everything the figures depend on, in one
+    query: (plan id, due date, own completion, then for each quarter 1 to `quarters` the
+    latest update's quarter and completion as of it, and its RAG rating; and the count).
+
+    Per action, its updates are folded into two numbers a quarter, by SQL aggregates over the
+    action's updates (there is at most one a quarter): for quarter n, the maximum of
+    ``2 × quarter + completes`` over its updates in quarters up to n (None if none: the action's
+    own completion counts; else odd means complete as of n), and its quarter-n update's rating as
+    a number (RAG_CODES; None if not updated). The actions are then counted by those values in
+    an outer GROUP BY, which the ORM cannot express over an aggregate, so it wraps the ORM's SQL.
+    """
+    completes = Case(
+        When(progress_updates__completion_status__counts_as_complete=True, then=Value(1)),
+        default=Value(0),
+    )
+    rating = Case(
+        *[
+            When(progress_updates__rag_rating=rag, then=Value(code))
+            for rag, code in RAG_CODES.items()
+        ],
+        output_field=IntegerField(),
+    )
+    folded = {}
+    for number in range(1, quarters + 1):
+        folded[f"latest_q{number}"] = Max(
+            Case(
+                When(
+                    progress_updates__quarter__lte=number,
+                    then=F("progress_updates__quarter") * 2 + completes,
+                ),
+                output_field=IntegerField(),
+            )
+        )
+        folded[f"rating_q{number}"] = Max(
+            Case(When(progress_updates__quarter=number, then=rating), output_field=IntegerField())
+        )
+    per_action = (
+        Action.objects.filter(strand__priority__plan__in=[plan.pk for plan in plans])
+        .values(
+            "pk",
+            plan_pk=F("strand__priority__plan_id"),
+            due_date=F("timeframe__due_date"),
+            own_complete=F("completion_status__counts_as_complete"),
+        )
+        .annotate(**folded)
+        .order_by()
+    )
+    inner, params = per_action.query.sql_with_params()
+    columns = ", ".join(
+        connection.ops.quote_name(name) for name in ("plan_pk", "due_date", "own_complete", *folded)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*) FROM ({inner}) per_action GROUP BY {columns}",  # noqa: S608
+            params,
+        )
+        return cursor.fetchall()
+
+
+def late_after(quarter: Quarter, on: date) -> date:
+    """An action not complete as of the quarter is late if it was due before this day: the end
+    of the quarter, or today for the quarter in progress (rollup's rule)."""
+    return min(quarter.end_date, on)
+
+
+@require_safe
+@permission_required("plans.view_annualplan", raise_exception=True)
+def dashboard(request):
+    """Every plan in delivery: its reporting quarter's figures, linking to the quarterly page,
+    and its trend over the quarters so far."""
+    context = {"glances": plans_at_a_glance(), "nav_section": "dashboard"}
+    return render(request, "reviews/dashboard.html", context)

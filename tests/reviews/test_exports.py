@@ -1,0 +1,445 @@
+"""The quarterly review's downloads: the spreadsheet builders (reviews/spreadsheets.py) on reviews
+built by hand, and the three download views (reviews/exports.py) on data built in the database
+and on the demo data.
+
+The meeting pack's layout is tested in test_pack.py; here, that the view serves it.
+"""
+
+import csv
+import io
+import zipfile
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from actions.models import Action
+from plans.models import AnnualPlan
+from reviews import exports
+from reviews.models import QuarterClosure
+from reviews.pack import build_pack
+from reviews.rollup import review_for
+from reviews.spreadsheets import build_csv, build_xlsx
+from tests.factories import (
+    ActionFactory,
+    AnnualPlanFactory,
+    PriorityFactory,
+    ProgressUpdateFactory,
+    StrandFactory,
+    ThemeFactory,
+    TimeframeFactory,
+    UserFactory,
+    completion_status,
+)
+from tests.reviews.test_pack import PARTNERSHIP, make_review, make_row, pdf_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEMO_PLAN = "safer-lewisham-plan-17-18"
+HYPERLINK = '=HYPERLINK("http://evil.example/x","Click me")'
+
+
+def workbook_of(review):
+    return load_workbook(io.BytesIO(build_xlsx(review, PARTNERSHIP)))
+
+
+def csv_rows(content: bytes) -> list[dict]:
+    return list(csv.DictReader(StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def header(sheet) -> list[str]:
+    return [cell.value for cell in sheet[1]]
+
+
+def column(sheet, heading: str) -> list:
+    index = header(sheet).index(heading)
+    return [row[index] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+# --- xlsx ---------------------------------------------------------------------------------------
+
+
+def test_the_xlsx_opens_with_openpyxl_and_holds_every_action_in_plan_order():
+    rows = [make_row(n) for n in range(1, 13)]
+
+    sheet = workbook_of(make_review(rows))["Actions"]
+
+    assert column(sheet, "Reference") == [f"1.{n}" for n in range(1, 13)]
+    assert column(sheet, "Action") == [f"Action {n} will be done." for n in range(1, 13)]
+
+
+def test_the_xlsx_has_a_strand_column_and_filters_over_the_whole_table():
+    rows = [make_row(1), make_row(2, strand_id=2, strand="All other forms of violence")]
+
+    sheet = workbook_of(make_review(rows))["Actions"]
+
+    assert column(sheet, "Strand") == [
+        "Violence against women and girls",
+        "All other forms of violence",
+    ]
+    last_column = sheet.cell(row=1, column=sheet.max_column).column_letter
+    assert sheet.auto_filter.ref == f"A1:{last_column}3"
+
+
+def test_the_xlsx_header_row_is_frozen_and_bold():
+    sheet = workbook_of(make_review())["Actions"]
+
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+
+
+def test_the_xlsx_holds_the_latest_update_rag_and_lead_of_each_action():
+    rows = [
+        make_row(1, rag="red", previous_rag="amber", narrative="Funding withdrawn."),
+        make_row(2, rag=None, narrative="", updated_by="", updated_at=None),
+    ]
+
+    sheet = workbook_of(make_review(rows))["Actions"]
+
+    assert column(sheet, "RAG this quarter") == ["Red (off track)", "Not updated"]
+    assert column(sheet, "RAG last quarter") == ["Amber (at risk)", "Green (on track)"]
+    assert column(sheet, "Movement") == ["Worsened", None]
+    assert column(sheet, "Latest update") == ["Funding withdrawn.", None]
+    assert column(sheet, "Lead agency") == ["Lewisham Council", "Lewisham Council"]
+
+
+def test_the_xlsx_dates_are_excel_dates_written_as_people_write_them():
+    sheet = workbook_of(make_review([make_row(1, due_date=date(2018, 3, 31))]))["Actions"]
+
+    due = sheet.cell(row=2, column=header(sheet).index("Due date") + 1)
+    assert due.is_date
+    assert due.value.date() == date(2018, 3, 31)
+    assert due.number_format == "d mmmm yyyy"
+    updated = sheet.cell(row=2, column=header(sheet).index("Updated on") + 1)
+    assert updated.value.date() == date(2017, 12, 12)
+
+
+def test_the_xlsx_stores_text_that_looks_like_a_formula_as_text():
+    rows = [make_row(1, narrative=HYPERLINK, text="+44 20 7946 0000", lead_officer="@chair")]
+
+    content = build_xlsx(make_review(rows), PARTNERSHIP)
+
+    sheet = load_workbook(io.BytesIO(content))["Actions"]
+    narrative = sheet.cell(row=2, column=header(sheet).index("Latest update") + 1)
+    assert narrative.value == HYPERLINK
+    assert narrative.data_type == "s"
+    assert narrative.quotePrefix  # and stays text when someone edits it in Excel
+    assert column(sheet, "Action") == ["+44 20 7946 0000"]
+    assert column(sheet, "Lead officer") == ["@chair"]
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_the_xlsx_drops_control_characters_pasted_from_word():
+    sheet = workbook_of(make_review([make_row(1, narrative="First line\x0bsecond line")]))[
+        "Actions"
+    ]
+
+    assert column(sheet, "Latest update") == ["First linesecond line"]
+
+
+def test_the_xlsx_summary_sheet_has_the_headline_figures_and_the_strands():
+    rows = [
+        make_row(1, rag="red"),
+        make_row(2, rag="amber", strand_id=2, strand="All other forms of violence"),
+        make_row(3, rag="blue", is_complete=True),
+    ]
+
+    sheet = workbook_of(make_review(rows))["Summary"]
+
+    values = [[cell for cell in row if cell is not None] for row in sheet.values]
+    assert ["Safer Lewisham Plan 17-18"] in values
+    assert ["Quarterly review: Q3 2017-18 (October to December 2017)"] in values
+    assert ["Actions in the plan", 3] in values
+    assert ["Off track (red)", 1] in values
+    # Strand: actions, complete, % complete, red, amber, green, blue, not updated, late.
+    assert ["Violence against women and girls", 2, 1, 0.5, 1, 0, 0, 1, 0, 0] in values
+    assert ["All other forms of violence", 1, 0, 0, 0, 1, 0, 0, 0, 0] in values
+
+
+# --- csv ----------------------------------------------------------------------------------------
+
+
+def test_the_csv_parses_with_the_csv_module_and_holds_every_action():
+    rows = [make_row(n, narrative=f"Update {n}, with a comma.") for n in range(1, 13)]
+
+    parsed = csv_rows(build_csv(make_review(rows)))
+
+    assert [row["Reference"] for row in parsed] == [f"1.{n}" for n in range(1, 13)]
+    assert parsed[0]["Strand"] == "Violence against women and girls"
+    assert parsed[0]["Latest update"] == "Update 1, with a comma."
+    assert parsed[0]["RAG this quarter"] == "Green (on track)"
+
+
+def test_the_csv_is_utf8_with_a_byte_order_mark_and_crlf_line_endings():
+    content = build_csv(make_review([make_row(1, lead_officer="Zoë Brontë – Łukasz")]))
+
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.count(b"\r\n") == 2
+    assert csv_rows(content)[0]["Lead officer"] == "Zoë Brontë – Łukasz"
+
+
+def test_the_csv_keeps_line_breaks_inside_a_cell():
+    parsed = csv_rows(build_csv(make_review([make_row(1, narrative="One.\nTwo.")])))
+
+    assert parsed[0]["Latest update"] == "One.\nTwo."
+
+
+def test_the_csv_writes_dates_as_iso_dates():
+    parsed = csv_rows(build_csv(make_review([make_row(1, due_date=date(2018, 3, 31))])))
+
+    assert parsed[0]["Due date"] == "2018-03-31"
+    assert parsed[0]["Updated on"] == "2017-12-12"
+
+
+@pytest.mark.parametrize(
+    "typed", [HYPERLINK, "+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"], ids=repr
+)
+def test_the_csv_guards_text_that_a_spreadsheet_would_run_as_a_formula(typed):
+    parsed = csv_rows(build_csv(make_review([make_row(1, narrative=typed)])))
+
+    assert parsed[0]["Latest update"] == "'" + typed
+
+
+def test_a_first_quarters_export_has_no_last_quarter_column():
+    review = make_review([make_row(1, previous_rag=None)], quarter=1)
+
+    assert "RAG last quarter" not in csv_rows(build_csv(review))[0]
+    assert "RAG last quarter" not in header(workbook_of(review)["Actions"])
+
+
+# --- the views ----------------------------------------------------------------------------------
+
+
+def make_plan(actions=2, updates_per_action=2, **kwargs):
+    """A 2017-18 plan of `actions` actions over two strands, each with updates for Q1 onwards;
+    the first action red in Q3, with a narrative."""
+    plan = AnnualPlanFactory(financial_year=2017, **kwargs)
+    priority = PriorityFactory(plan=plan, title="Violence")
+    strands = [StrandFactory(priority=priority, title=f"Strand {n}") for n in (1, 2)]
+    theme = ThemeFactory(plan=plan, name="Prevention")
+    timeframe = TimeframeFactory(plan=plan, wording="March 18")
+    author = UserFactory()
+    for n in range(actions):
+        action = ActionFactory(
+            strand=strands[n % 2],
+            theme=theme,
+            timeframe=timeframe,
+            reference=f"{n % 2 + 1}.{n + 1}",
+            text=f"Action {n + 1} of {plan.title}.",
+        )
+        for quarter in range(1, updates_per_action + 1):
+            ProgressUpdateFactory(
+                action=action,
+                quarter=quarter,
+                rag_rating="red" if n == 0 and quarter == 3 else "green",
+                narrative=f"Q{quarter} update on action {n + 1}.",
+                author=author,
+                completion_status=completion_status("in-progress"),
+            )
+    return plan
+
+
+def url(plan_slug, quarter, name):
+    return f"/plans/{plan_slug}/quarters/{quarter}/{name}"
+
+
+@pytest.mark.parametrize(
+    "name, address", [("pack", "pack.pdf"), ("xlsx", "actions.xlsx"), ("csv", "actions.csv")]
+)
+def test_the_downloads_live_under_the_plans_quarter(name, address):
+    assert reverse(f"reviews:{name}", args=["safer-lewisham-plan-17-18", 3]) == url(
+        "safer-lewisham-plan-17-18", 3, address
+    )
+
+
+DOWNLOADS = [
+    ("pack.pdf", "application/pdf", "pack.pdf"),
+    ("actions.xlsx", XLSX, "actions.xlsx"),
+    ("actions.csv", "text/csv; charset=utf-8", "actions.csv"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, content_type, suffix", DOWNLOADS)
+def test_each_download_is_an_attachment_named_for_plan_and_quarter(
+    member_client, name, content_type, suffix
+):
+    plan = make_plan(slug="safer-lewisham-plan-17-18")
+
+    response = member_client.get(url(plan.slug, 3, name))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="safer-lewisham-plan-17-18-Q3-{suffix}"'
+    )
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader", ["member", "officer", "administrator", "superuser"])
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_everyone_who_reads_plans_may_download(request, client, reader, name):
+    """The chair and members, officers, administrators and superusers."""
+    client.force_login(request.getfixturevalue(reader))
+    plan = make_plan()
+
+    assert client.get(url(plan.slug, 2, name)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_someone_signed_out_is_sent_to_sign_in(client, name):
+    plan = make_plan()
+
+    response = client.get(url(plan.slug, 3, name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_someone_without_permission_to_read_plans_is_refused(client, name):
+    client.force_login(UserFactory())
+    plan = make_plan()
+
+    assert client.get(url(plan.slug, 3, name)).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_a_download_refuses_post(member_client, name):
+    plan = make_plan()
+
+    assert member_client.post(url(plan.slug, 3, name)).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_an_unknown_plan_or_quarter_is_not_found(member_client, name):
+    plan = make_plan()
+
+    assert member_client.get(url("no-such-plan", 3, name)).status_code == 404
+    assert member_client.get(url(plan.slug, 5, name)).status_code == 404
+    assert member_client.get(url(plan.slug, 0, name)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("view", [exports.pack_pdf, exports.actions_xlsx, exports.actions_csv])
+def test_the_views_refuse_a_quarter_outside_one_to_four_however_they_are_reached(member, view):
+    plan = make_plan()
+    request = RequestFactory().get("/")
+    request.user = member
+
+    with pytest.raises(Http404):
+        view(request, plan.slug, 5)
+
+
+@pytest.mark.django_db
+def test_the_pack_holds_the_plan_title_and_its_exceptions(member_client):
+    plan = make_plan(actions=3, updates_per_action=3, title="Safer Somewhere Plan 17-18")
+
+    response = member_client.get(url(plan.slug, 3, "pack.pdf"))
+
+    assert response.content.startswith(b"%PDF-")
+    # The served pack is compressed: build the same review uncompressed to read it.
+    text = pdf_text(build_pack(review_for(plan, 3), PARTNERSHIP, compress=False))
+    assert "Safer Somewhere Plan 17-18" in text
+    assert "Red (off track): 1 action" in text
+    assert "1.1 Action 1 of Safer Somewhere Plan 17-18." in text
+    assert "Q3 update on action 1." in text
+
+
+@pytest.mark.django_db
+def test_the_spreadsheets_hold_every_action_of_the_plan(member_client):
+    plan = make_plan(actions=5)
+    make_plan(actions=3)  # another plan's actions are not in it
+
+    xlsx = member_client.get(url(plan.slug, 2, "actions.xlsx"))
+    csv_response = member_client.get(url(plan.slug, 2, "actions.csv"))
+
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Actions"]
+    references = ["1.1", "2.2", "1.3", "2.4", "1.5"]
+    assert sorted(column(sheet, "Reference")) == sorted(references)
+    assert sorted(row["Reference"] for row in csv_rows(csv_response.content)) == sorted(references)
+    assert set(column(sheet, "Latest update")) == {f"Q2 update on action {n}." for n in range(1, 6)}
+
+
+@pytest.mark.django_db
+def test_a_closed_quarters_downloads_are_as_it_was_closed(member_client, superuser):
+    plan = make_plan(actions=2, updates_per_action=2)
+    QuarterClosure.objects.close(plan, 2, by=superuser, on=date(2018, 1, 10))
+    plan_actions = plan.priorities.get().strands.get(title="Strand 1").actions.all()
+    for update in plan_actions[0].progress_updates.filter(quarter=2):
+        update.narrative = "Changed after the meeting."
+        update.save()
+
+    parsed = csv_rows(member_client.get(url(plan.slug, 2, "actions.csv")).content)
+
+    narratives = {row["Latest update"] for row in parsed}
+    assert "Changed after the meeting." not in narratives
+    assert "Q2 update on action 1." in narratives
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
+def test_the_number_of_queries_does_not_grow_with_actions_updates_or_plans(member_client, name):
+    small = make_plan(actions=2, updates_per_action=1)
+    small_count = queries_for(member_client, url(small.slug, 3, name))
+
+    large = make_plan(actions=25, updates_per_action=3)
+    make_plan(actions=10, updates_per_action=3)
+    make_plan(actions=10, updates_per_action=3)
+    large_count = queries_for(member_client, url(large.slug, 3, name))
+
+    assert large_count == small_count
+
+
+# --- the demo data ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_plan(db):
+    call_command("seed_demo", stdout=StringIO())
+    return AnnualPlan.objects.get(slug=DEMO_PLAN)
+
+
+def test_the_demo_plans_q3_pack_holds_its_title_and_every_exception(demo_plan, member_client):
+    response = member_client.get(url(DEMO_PLAN, 3, "pack.pdf"))
+    review = review_for(demo_plan, 3)
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    text = pdf_text(build_pack(review, PARTNERSHIP, compress=False))
+    assert "Safer Lewisham Plan 17-18" in text
+    assert review.exceptions, "the demo's Q3 has red and amber actions"
+    for row in review.exceptions:
+        assert f"{row.reference} " in text
+        # The narrative's first words (it wraps over lines, joined by spaces in the text).
+        assert " ".join(row.narrative.split()[:6]) in text
+
+
+def test_the_demo_plans_q3_spreadsheets_hold_every_action(demo_plan, member_client):
+    review = review_for(demo_plan, 3)
+
+    xlsx = load_workbook(io.BytesIO(member_client.get(url(DEMO_PLAN, 3, "actions.xlsx")).content))
+    parsed = csv_rows(member_client.get(url(DEMO_PLAN, 3, "actions.csv")).content)
+
+    references = [row.reference for row in review.rows]
+    assert len(references) == Action.objects.filter(strand__priority__plan=demo_plan).count()
+    assert column(xlsx["Actions"], "Reference") == references
+    assert [row["Reference"] for row in parsed] == references
