@@ -2,8 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 
 from agencies import roles
+from plans.demo import restore_completion_statuses
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -17,6 +21,29 @@ from tests.factories import (
 def fast_password_hashing(settings):
     """Real password hashing is slow on purpose; the tests do not need it to be."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def seeded_by_migrations(request):
+    """For tests with committed transactions: put back what the migrations seed (the completion
+    statuses and the role groups) and forget cached content types.
+
+    Such tests end by emptying the database (flush), which makes content types and permissions
+    again (not always: see below) but not the migrations' data. serialized_rollback is meant to
+    restore it, but once the
+    browser tests' Playwright event loop is running, Django hands later tests a different
+    connection object without the serialized copy, so the rows are made again here, the way the
+    migrations make them.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    ContentType.objects.clear_cache()
+    # A flush after a serialized_rollback test skips post_migrate, leaving no content types or
+    # permissions either: send it, as migrate does (it also makes the role groups).
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    restore_completion_statuses()
 
 
 @pytest.fixture

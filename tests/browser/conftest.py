@@ -10,10 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-
-from agencies.roles import ensure_roles
-from plans.demo import restore_completion_statuses
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database access from
 # "async" contexts unless told otherwise. This is set for the test run only, never in settings.
@@ -91,21 +87,6 @@ def page(browser):
     context.close()
     # A script error on any page is a failure of the page, even if the journey got through.
     assert errors == [], f"The browser reported errors: {errors}"
-
-
-@pytest.fixture(autouse=True)
-def seeded_by_migrations(transactional_db):
-    """Put back what the migrations seed: the completion statuses and the role groups.
-
-    Browser tests need committed data (the live server runs in another thread), so each one
-    ends by emptying the database. serialized_rollback cannot restore it here: the browser
-    fixture's event loop makes Django hand these tests a different connection object, without
-    the serialized copy. So the seeded rows are made again, the way the migrations make them.
-    """
-    # Content types are made again too, with new ids: forget the ones cached before.
-    ContentType.objects.clear_cache()
-    restore_completion_statuses()
-    ensure_roles()
 
 
 @pytest.fixture
