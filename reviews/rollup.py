@@ -521,12 +521,35 @@ class _PlanData:
         # progress (the same day ActionQuerySet.late and the dashboard use).
         late_before = min(period.end_date, on)
         rows = []
+        no_updates: dict = {}
+        earlier_quarters = range(number - 1, 0, -1)
         for action in self.actions:
-            updates = self.updates.get(action["id"], {})
+            updates = self.updates.get(action["id"], no_updates)
             update = updates.get(number)
             previous = updates.get(number - 1)
-            status_id, status_name, complete = self.completion(action, number)
-            was_complete = number > 1 and self.completion(action, number - 1)[2]
+            # The completion as of this quarter and as of the previous one (what
+            # self.completion gives, worked out once per action: this loop runs for every
+            # action of the plan in every quarter of the trend).
+            latest_before = previous
+            if latest_before is None and updates:
+                for earlier in earlier_quarters:
+                    if earlier in updates:
+                        latest_before = updates[earlier]
+                        break
+            latest = update if update is not None else latest_before
+            if latest is None:
+                status_id = action["completion_status_id"]
+                status_name = action["completion_status__name"]
+                complete = action["completion_status__counts_as_complete"]
+            else:
+                status_id = latest["completion_status_id"]
+                status_name = latest["completion_status__name"]
+                complete = latest["completion_status__counts_as_complete"]
+            was_complete = number > 1 and (
+                action["completion_status__counts_as_complete"]
+                if latest_before is None
+                else latest_before["completion_status__counts_as_complete"]
+            )
             due = action["timeframe__due_date"]
             rows.append(
                 ActionRow(

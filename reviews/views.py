@@ -4,7 +4,11 @@ actions behind each of its figures, and closing (and reopening) the quarter afte
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import display_name
@@ -75,11 +79,122 @@ def _quarter_page(request, plan, number, *, problem=None, status=200):
         "can_reopen": review.is_closed and request.user.has_perm("reviews.reopen_quarter"),
         "closures": _closure_history(plan, number),
         **_rag_labels(number),
+        **_listed_rows(review, number),
         "problem": problem,
         "nav_section": "plans",
         **charts_for(review),
     }
     return render(request, "reviews/quarter.html", context, status=status)
+
+
+# How many rows the page lists of a long section that is not an exception (completed, late, not
+# updated, worsened, improved); each section links to the list of all its actions. The exceptions
+# are always listed in full.
+LISTED_ROWS = 50
+
+# An action's RAG rating as a GOV.UK tag: actions/includes/rag_tag.html without a period, written
+# out once here because the page shows it for hundreds of actions.
+_RAG_TAGS = {
+    "red": '<strong class="govuk-tag govuk-tag--red">Red</strong>',
+    "amber": '<strong class="govuk-tag govuk-tag--orange">Amber</strong>',
+    "green": '<strong class="govuk-tag govuk-tag--green">Green</strong>',
+    # GOV.UK Frontend 6 has no --blue modifier: the plain tag is blue.
+    "blue": '<strong class="govuk-tag">Blue</strong>',
+    None: '<strong class="govuk-tag govuk-tag--grey">No update</strong>',
+}
+_SECONDARY = '<span class="app-secondary-text">{}</span>'
+
+
+def _listed_rows(review, number) -> dict:
+    """The action rows the page lists, each prepared once for display (its link, lead, due date
+    and RAG tags as HTML), so that the template does not work them out again, per action, in
+    every section: every exception, and the first LISTED_ROWS of each other section with its
+    count."""
+    detail_url = reverse("actions:detail", args=[987654321])
+    dates = {}
+    prepared = {}
+
+    def shown(row) -> dict:
+        found = prepared.get(row.action_id)
+        if found is None:
+            found = prepared[row.action_id] = _shown_row(row, number, detail_url, dates)
+        return found
+
+    def listed(rows) -> dict:
+        return {
+            "count": len(rows),
+            "rows": [shown(row) for row in rows[:LISTED_ROWS]],
+            "more": len(rows) > LISTED_ROWS,
+        }
+
+    return {
+        "exceptions": [shown(row) for row in review.exceptions],
+        "completed": listed(review.completed_this_quarter),
+        "late": listed(review.late),
+        "not_updated": listed(review.not_updated),
+        "worsened": listed(review.worsened),
+        "improved": listed(review.improved),
+        "listed_rows": LISTED_ROWS,
+    }
+
+
+def _shown_row(row, number, detail_url, dates) -> dict:
+    """One ActionRow's display values (text, or HTML marked safe, escaped here)."""
+    if row.due_date is None:
+        due = _SECONDARY.format("No fixed date")
+    else:
+        due = dates.get(row.due_date)
+        if due is None:
+            due = dates[row.due_date] = dateformat.format(row.due_date, "j F Y")
+    if row.timeframe:
+        due += f'<span class="app-timeframe-detail">“{escape(row.timeframe)}”</span>'
+    agency = escape(row.lead_agency)
+    officer = f"<br>{escape(row.lead_officer)}" if row.lead_officer else ""
+    rag_tag = _RAG_TAGS.get(row.rag, _RAG_TAGS[None])
+    if row.previous_rag:
+        previous_tag = _RAG_TAGS.get(row.previous_rag, _RAG_TAGS[None])
+        movement = row.movement
+        if movement == "worsened":
+            previous = f"{previous_tag} worsened to {escape(row.rag)}"
+        elif movement == "improved":
+            previous = f"{previous_tag} improved to {escape(row.rag)}"
+        else:
+            previous = f"{previous_tag} no change"
+    else:
+        previous_tag = _SECONDARY.format("None (Q1)" if number == 1 else "No update")
+        previous = (
+            "None: this is the first quarter" if number == 1 else f"No update in Q{number - 1}"
+        )
+    narrative = linebreaksbr(row.narrative or "No narrative given.", autoescape=True)
+    if row.updated_by:
+        narrative += f'<span class="app-timeframe-detail">{escape(row.updated_by)}</span>'
+    completion = escape(row.completion)
+    if row.completion_note:
+        completion += f"<br>{_SECONDARY.format(escape(row.completion_note))}"
+    title = f"{escape(row.reference)} {escape(row.text)}" if row.reference else escape(row.text)
+    strand = escape(row.strand)
+    if row.theme:
+        strand += f'<span class="app-timeframe-detail">{escape(row.theme)}</span>'
+    late_tag = ' <strong class="govuk-tag govuk-tag--red">Late</strong>' if row.is_late else ""
+    return {
+        "action_id": row.action_id,
+        "reference": row.reference,
+        "text": row.text,
+        "title": mark_safe(f"{rag_tag} {title}"),  # noqa: S308 (escaped above)
+        "strand_theme": mark_safe(strand),  # noqa: S308 (escaped above)
+        "due_late": mark_safe(due + late_tag),  # noqa: S308 (escaped above)
+        "url": detail_url.replace("987654321", str(row.action_id)),
+        "strand": row.strand,
+        "theme": row.theme,
+        "lead": mark_safe((agency or "No lead agency") + officer),  # noqa: S308 (escaped above)
+        "lead_cell": mark_safe((agency or _SECONDARY.format("No lead agency")) + officer),  # noqa: S308
+        "due": mark_safe(due),  # noqa: S308 (escaped above)
+        "rag_tag": mark_safe(rag_tag),  # noqa: S308 (constant)
+        "previous_tag": mark_safe(previous_tag),  # noqa: S308 (constant)
+        "previous": mark_safe(previous),  # noqa: S308 (escaped above)
+        "completion": mark_safe(completion),  # noqa: S308 (escaped above)
+        "narrative": mark_safe(narrative),  # noqa: S308 (escaped by linebreaksbr and above)
+    }
 
 
 def _rag_labels(number) -> dict:

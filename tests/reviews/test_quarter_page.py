@@ -399,3 +399,32 @@ def test_the_plans_page_links_to_the_quarters_that_have_begun(
     assert f'href="{DEMO}/1/">Q1 2017-18: April to June 2017<' in body
     assert f'href="{DEMO}/3/">Q3 2017-18: October to December 2017<' in body
     assert f'href="{DEMO}/4/"' not in body
+
+
+# Long sections ---------------------------------------------------------------------------------
+
+
+def test_a_long_section_lists_its_first_actions_and_links_to_all_of_them(
+    member_client, demo_plan, monkeypatch
+):
+    monkeypatch.setattr("reviews.views.LISTED_ROWS", 2)
+
+    response = member_client.get(f"{DEMO}/2/")
+
+    completed = re.search(
+        r'<section aria-labelledby="completed">(.*?)</section>', response.content.decode(), re.S
+    ).group(1)
+    assert len(re.findall(r'<tr class="govuk-table__row">', completed)) == 1 + 2  # head, 2 rows
+    assert "9 actions completed in Q2 2017-18" in section(response, "completed")
+    assert "These are the first 2. 9 actions in all: see every one" in section(
+        response, "completed"
+    )
+    assert f'href="{DEMO}/2/actions/?figure=completed_this_quarter">9 actions in all' in completed
+
+
+def test_every_exception_is_listed_however_many_there_are(member_client, demo_plan, monkeypatch):
+    monkeypatch.setattr("reviews.views.LISTED_ROWS", 1)
+
+    body = member_client.get(f"{DEMO}/3/").content.decode()
+
+    assert body.count('class="govuk-summary-card app-exception"') == 3 + 6  # red and amber
