@@ -18,8 +18,12 @@ from .models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Tim
 from .timeframes import format_date
 
 NEEDS_REVIEW = "⚠ Needs review"
-# A timeframe whose wording could not be read and whose dates nobody has set by hand.
-FLAGGED_TIMEFRAME = Q(timeframe__understood=False, timeframe__set_by_hand=False)
+# A timeframe whose wording could not be read and whose dates nobody has set by hand, or whose
+# dates something asks an administrator to check (Timeframe.review_reason).
+FLAGGED = Q(understood=False, set_by_hand=False) | ~Q(review_reason="")
+FLAGGED_TIMEFRAME = Q(timeframe__understood=False, timeframe__set_by_hand=False) | Q(
+    timeframe__isnull=False
+) & ~Q(timeframe__review_reason="")
 
 
 def _date(value, blank=None):
@@ -258,7 +262,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return [("yes", "Needs review"), ("no", "Read or set by hand")]
 
     def queryset(self, request, queryset):
-        flagged = Q(understood=False, set_by_hand=False)
+        flagged = FLAGGED
         if self.value() == "yes":
             return queryset.filter(flagged)
         if self.value() == "no":

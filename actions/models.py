@@ -118,6 +118,13 @@ class Timeframe(models.Model):
         help_text="Tick to keep the dates and cadence as entered here instead of reading them "
         "from the wording.",
     )
+    review_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why an administrator should check these dates although the wording was "
+        "read, e.g. a dated timeframe carried forward from last year's plan. Cleared when an "
+        "administrator saves the timeframe.",
+    )
 
     history = HistoricalRecords()
 
@@ -146,8 +153,8 @@ class Timeframe(models.Model):
     @property
     def needs_review(self):
         """Flagged for an administrator: the wording could not be read and nobody has set the
-        dates by hand."""
-        return not self.understood and not self.set_by_hand
+        dates by hand, or something else asks for the dates to be checked (review_reason)."""
+        return (not self.understood and not self.set_by_hand) or bool(self.review_reason)
 
     def read_wording(self):
         """Derive the dates and cadence from the wording, unless an administrator set them."""
@@ -307,6 +314,14 @@ class Action(Versioned):
         blank=True,
         help_text="Qualifies the completion, e.g. “within YOS and CER”.",
     )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text="The unfinished action of an earlier plan this one was carried forward from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -402,6 +417,11 @@ class ProgressUpdate(Versioned):
     )
     rag_rating = models.CharField(max_length=10, choices=RAG.choices, verbose_name="RAG rating")
     narrative = models.TextField(blank=True)
+    internal = models.BooleanField(
+        default=False,
+        verbose_name="internal",
+        help_text="Keep this narrative to the partnership: it is left off the public pages.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -10,11 +10,11 @@ class AgenciesConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from .roles import ensure_roles
+        from .roles import LAST_PLAN_APP, ensure_roles
 
         # post_migrate is sent once per app, in INSTALLED_APPS order, and each app's
         # permissions are created when it is sent for that app. The roles need the permissions
         # of every plan app, so they are made when it is sent for the last of them.
         post_migrate.connect(
-            ensure_roles, sender=apps.get_app_config("reviews"), dispatch_uid="ensure_roles"
+            ensure_roles, sender=apps.get_app_config(LAST_PLAN_APP), dispatch_uid="ensure_roles"
         )

@@ -1,9 +1,11 @@
 """The roles of the partnership, as Django groups with permissions.
 
-- Administrators: everything, including Plan administration (they also need "staff status").
-- Chair and members: read every plan, action and update; change nothing, except closing a
-  quarter after the partnership's meeting.
-- Officers: read everything; record progress on the actions they or their agency lead.
+- Administrators: everything, including Plan administration (they also need "staff status"),
+  except signing a plan off, which is the chair's.
+- Chair and members: read every plan, action and update; comment on a plan out for
+  consultation; the chair signs a plan off and closes a quarter after the partnership's meeting.
+- Officers: read everything; comment on a plan out for consultation; record progress on the
+  actions they or their agency lead.
 
 The groups are created with these permissions when the database is migrated, if they do not
 exist yet (or exist with no permissions at all). After that they belong to the administrators,
@@ -17,8 +19,10 @@ ADMINISTRATORS = "Administrators"
 CHAIR_AND_MEMBERS = "Chair and members"
 OFFICERS = "Officers"
 
-# The apps whose data the roles are about.
-PLAN_APPS = ["agencies", "plans", "priorities", "actions", "reviews"]
+# The apps whose data the roles are about, in INSTALLED_APPS order.
+PLAN_APPS = ["agencies", "plans", "priorities", "actions", "reviews", "consultation", "imports"]
+# The roles are made when the last of them has been migrated (see agencies/apps.py).
+LAST_PLAN_APP = PLAN_APPS[-1]
 
 
 def _permissions(query):
@@ -28,19 +32,25 @@ def _permissions(query):
 def permissions_for(role):
     """The permissions a role's group starts with."""
     if role == ADMINISTRATORS:
-        return list(_permissions(Q())) + list(
+        return list(_permissions(~Q(codename="sign_off_plan"))) + list(
             Permission.objects.filter(
                 content_type__app_label="auth",
                 codename__in=["add_user", "change_user", "view_user", "view_group"],
             )
         )
-    readers = Q(codename__startswith="view_")
+    # Everyone reads the plans (not the administrators' import records) and comments on a plan
+    # out for consultation.
+    readers = Q(codename__startswith="view_") & ~Q(content_type__app_label="imports")
+    commenters = Q(codename="add_comment")
     if role == CHAIR_AND_MEMBERS:
-        # The chair closes a quarter after its meeting; only administrators reopen one.
-        return list(_permissions(readers | Q(codename="close_quarter")))
+        # The chair closes a quarter after its meeting (only administrators reopen one) and
+        # signs off a plan after consultation.
+        return list(
+            _permissions(readers | commenters | Q(codename__in=["close_quarter", "sign_off_plan"]))
+        )
     if role == OFFICERS:
         recorders = Q(codename__in=["add_progressupdate", "change_progressupdate"])
-        return list(_permissions(readers | recorders))
+        return list(_permissions(readers | commenters | recorders))
     raise ValueError(f"Unknown role {role!r}")
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -124,6 +125,23 @@ class AnnualPlan(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     summary = models.TextField(blank=True, help_text="A paragraph introducing the plan.")
+    # Set by the sign-off transition (plans/lifecycle.py), kept once the plan moves on.
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # A published plan has a read-only page open to the public (/public/<slug>/).
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the plan was published on the public pages; empty when it is not.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,6 +151,13 @@ class AnnualPlan(models.Model):
 
     class Meta:
         ordering = ["-financial_year", "title"]
+        permissions = [
+            ("change_plan_status", "Can open a plan for comment, start it and close it"),
+            ("sign_off_plan", "Can sign off a plan after consultation"),
+            ("publish_plan", "Can publish a signed-off plan on the public pages"),
+            ("roll_forward_plan", "Can roll a plan forward into next year's plan"),
+            ("import_plan", "Can import a plan's actions from a spreadsheet"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(financial_year__gte=EARLIEST_YEAR, financial_year__lte=LATEST_YEAR),
@@ -164,6 +189,15 @@ class AnnualPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def structure_locked(self) -> bool:
+        """Once signed off, a plan's priorities, strands and actions change only in admin."""
+        return self.status in {PlanStatus.SIGNED_OFF, PlanStatus.ACTIVE, PlanStatus.CLOSED}
 
     @property
     def financial_year_label(self):

@@ -60,6 +60,12 @@ class ActionRow:
     # Added after the first version (hence the default): the priority the strand belongs to,
     # which the filtered action list filters on.
     priority_id: int | None = None
+    # Added with the plan's year (issue 5), so defaulted for older snapshots: the partner
+    # agencies' names ("NPS; London CRC"), the lettered sub-items one per line ("a) …"), and
+    # whether this quarter's narrative is internal (kept off the public pages).
+    partners: str = ""
+    sub_items: str = ""
+    internal: bool = False
 
     @property
     def movement(self) -> str | None:
@@ -422,7 +428,7 @@ def _person(first_name, last_name, username) -> str:
 
 @dataclass
 class _PlanData:
-    """Everything a plan's reviews are computed from, fetched in four queries as plain values
+    """Everything a plan's reviews are computed from, fetched in six queries as plain values
     (no model instances: a plan may have thousands of actions and updates)."""
 
     priorities: list[dict]
@@ -430,10 +436,13 @@ class _PlanData:
     actions: list[dict]
     # action id -> {quarter: update values}
     updates: dict[int, dict[int, dict]]
+    # action id -> partner agencies' names, and -> its sub-items as "a) text" lines
+    partners: dict[int, list[str]] = field(default_factory=dict)
+    sub_items: dict[int, list[str]] = field(default_factory=dict)
 
     @classmethod
     def fetch(cls, plan) -> "_PlanData":
-        from actions.models import Action, ProgressUpdate
+        from actions.models import Action, ActionSubItem, ProgressUpdate
         from priorities.models import Priority, Strand
 
         priorities = list(
@@ -489,12 +498,29 @@ class _PlanData:
             "completion_status__name",
             "completion_status__counts_as_complete",
             "updated_at",
+            "internal",
             "author__first_name",
             "author__last_name",
             "author__username",
         ):
             updates.setdefault(update["action_id"], {})[update["quarter"]] = update
-        return cls(priorities, strands, actions, updates)
+        partners: dict[int, list[str]] = {}
+        for partner in (
+            Action.partner_agencies.through.objects.filter(action__strand__priority__plan=plan)
+            .order_by("agency__name", "agency_id")
+            .values("action_id", "agency__short_name", "agency__name")
+        ):
+            partners.setdefault(partner["action_id"], []).append(
+                partner["agency__short_name"] or partner["agency__name"]
+            )
+        sub_items: dict[int, list[str]] = {}
+        for item in (
+            ActionSubItem.objects.filter(action__strand__priority__plan=plan)
+            .order_by("action_id", "order", "id")
+            .values("action_id", "label", "text")
+        ):
+            sub_items.setdefault(item["action_id"], []).append(f"{item['label']}) {item['text']}")
+        return cls(priorities, strands, actions, updates, partners, sub_items)
 
     def completion(self, action: dict, number: int) -> tuple[int, str, bool]:
         """(status id, name, counts as complete) of the action as of quarter ``number``: its
@@ -593,6 +619,9 @@ class _PlanData:
                     if update
                     else "",
                     updated_at=update["updated_at"] if update else None,
+                    partners="; ".join(self.partners.get(action["id"], ())),
+                    sub_items="\n".join(self.sub_items.get(action["id"], ())),
+                    internal=bool(update and update["internal"]),
                 )
             )
         return rows

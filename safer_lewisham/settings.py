@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "priorities",
     "actions",
     "reviews",
+    "consultation",
+    "imports",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,10 @@ admin.site.index_title = "Set up strategies, plans, priorities, strands and acti
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("plans/", include("plans.urls")),
+    # Comments on a plan out for consultation, and the administrators' list of them.
+    path("plans/<slug:slug>/comments/", include("consultation.urls")),
+    # Published plans, readable without signing in.
+    path("public/", include("public.urls")),
     path("actions/", include("actions.urls")),
     # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one
     # include, so that both are in the one "reviews" namespace (reviews/urls.py).

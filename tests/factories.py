@@ -11,6 +11,7 @@ from actions.models import (
     Timeframe,
 )
 from agencies.models import Agency, Profile
+from consultation.models import Comment
 from plans.models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
 from priorities.models import Priority, Strand
 
@@ -176,4 +177,15 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     completion_status = factory.LazyFunction(lambda: completion_status("in-progress"))
     rag_rating = ProgressUpdate.RAG.GREEN
     narrative = "Going to plan."
+    author = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on a plan as a whole; pass strand= or action= (of the same plan) for others."""
+
+    class Meta:
+        model = Comment
+
+    plan = factory.SubFactory(AnnualPlanFactory, status="consultation")
+    text = factory.Sequence(lambda n: f"Comment number {n} on the draft.")
     author = factory.SubFactory(UserFactory)

@@ -1,0 +1,5 @@
+"""PLACEHOLDER: being written (issue 5). Included at plans/<slug>/comments/."""
+
+app_name = "consultation"
+
+urlpatterns = []

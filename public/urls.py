@@ -1,0 +1,5 @@
+"""PLACEHOLDER: being written (issue 5). Included at public/."""
+
+app_name = "public"
+
+urlpatterns = []
