@@ -234,6 +234,13 @@ class ActionAdmin(SimpleHistoryAdmin):
         if timeframe is None:
             return "No timeframe given."
         url = reverse("admin:actions_timeframe_change", args=[timeframe.pk])
+        if timeframe.review_reason:
+            return format_html(
+                '<strong>{} {}</strong> Check them on the <a href="{}">timeframe page</a>.',
+                "⚠",
+                timeframe.review_reason,
+                url,
+            )
         if timeframe.needs_review:
             return format_html(
                 "<strong>{} Could not read this wording</strong>: set its dates on the "
@@ -253,7 +260,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
-    """Timeframes whose wording could not be read and whose dates nobody has set by hand."""
+    """Timeframes whose wording could not be read and whose dates nobody has set by hand, or
+    whose dates something asks an administrator to check (Timeframe.review_reason)."""
 
     title = "needs review"
     parameter_name = "needs_review"
@@ -278,7 +286,7 @@ class TimeframeAdmin(SimpleHistoryAdmin):
     form = TimeframeAdminForm
     fieldsets = [
         (None, {"fields": ["plan", "wording"]}),
-        ("Read as", {"fields": ["understood", "explanation"]}),
+        ("Read as", {"fields": ["understood", "explanation", "review_warning"]}),
         (
             "Dates",
             {
@@ -303,12 +311,31 @@ class TimeframeAdmin(SimpleHistoryAdmin):
     search_fields = ["wording"]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["understood", "explanation", "actions_using"]
+        readonly = ["understood", "explanation", "review_warning", "actions_using"]
         # Moving a timeframe to another plan would leave its actions pointing across plans.
         return readonly + ["plan"] if obj else readonly
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(number_of_actions=Count("actions"))
+
+    def save_model(self, request, obj, form, change):
+        # The administrator has seen why the dates were to be checked (review_warning) and
+        # saved them: they are checked.
+        if obj.review_reason:
+            obj.review_reason = ""
+            obj._change_reason = "Dates checked by an administrator"
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Check the dates")
+    def review_warning(self, obj):
+        if obj is None or not obj.review_reason:
+            return "Nothing to check."
+        return format_html(
+            "<strong>{} {}</strong><br>Saving this timeframe marks its dates as checked: correct "
+            "them first if they are wrong for this plan’s year.",
+            "⚠",
+            obj.review_reason,
+        )
 
     @admin.display(description="Start", ordering="start_date")
     def start(self, obj):

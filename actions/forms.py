@@ -171,7 +171,8 @@ def quarter_label(quarter):
 
 class ProgressUpdateForm(forms.Form):
     """An officer's progress on an action for one open quarter of its plan: the RAG rating, the
-    narrative (required for red and amber), and the action's completion with its note.
+    narrative (required for red and amber) and whether it is kept off the public pages, and the
+    action's completion with its note.
 
     The quarter is chosen before the form is shown (its fields are filled from that quarter's
     update), so it travels as a hidden field with the versions the form showed.
@@ -197,6 +198,12 @@ class ProgressUpdateForm(forms.Form):
         error_messages={
             "max_length": f"Narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer",
         },
+    )
+    internal = forms.BooleanField(
+        label="Keep this narrative internal (it will not be shown on the public pages)",
+        required=False,
+        help_text="The RAG rating is still shown there. Tick this if the narrative names people "
+        "or says something the partnership does not publish.",
     )
     completion_status = forms.ModelChoiceField(
         label="Completion",
@@ -242,6 +249,7 @@ class ProgressUpdateForm(forms.Form):
                 rows=8,
                 max_characters=NARRATIVE_MAX_LENGTH,
             ),
+            Field.checkbox("internal", small=True),
             Field.radios("completion_status", legend_size=Size.MEDIUM, small=True),
             Field.text("completion_note"),
             *HIDDEN_FIELDS,
@@ -291,6 +299,7 @@ class ProgressUpdateForm(forms.Form):
             quarter=data["quarter"],
             rag_rating=data["rag_rating"],
             narrative=data["narrative"],
+            internal=data["internal"],
             completion_status=data["completion_status"],
             completion_note=data["completion_note"],
         )

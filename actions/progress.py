@@ -20,6 +20,8 @@ class Progress:
     narrative: str
     completion_status: CompletionStatus
     completion_note: str
+    # Keep the narrative off the public pages (ProgressUpdate.internal).
+    internal: bool = False
 
 
 class QuarterClosed(Exception):
@@ -111,6 +113,7 @@ def _write_update(action, progress, author, update_version):
             quarter=progress.quarter,
             rag_rating=progress.rag_rating,
             narrative=progress.narrative,
+            internal=progress.internal,
             completion_status=progress.completion_status,
             author=author,
         )
@@ -121,6 +124,7 @@ def _write_update(action, progress, author, update_version):
     existing.refresh_from_db()
     existing.rag_rating = progress.rag_rating
     existing.narrative = progress.narrative
+    existing.internal = progress.internal
     existing.completion_status = progress.completion_status
     existing.author = author
     existing.save()

@@ -259,6 +259,8 @@ def _read_quarter(tokens: list[_Token], j: int, quarter: int, fy: int) -> tuple[
         fy, j = _year(pair[0]), after
     month = 3 * quarter + 1  # April, July, October, then January as 13
     year = fy if month <= 12 else fy + 1
+    if year > 2099:  # "Q4 99-00" is January to March 2100
+        raise _BadDate(f"Q{quarter} of {fy}")
     month = month if month <= 12 else month - 12
     first = date(year, month, 1)
     return _Ref(pos, first, _month_span(year, month + 2)[1]), j

@@ -49,7 +49,7 @@ PLAN_SIZES = (40, 400, 2_000)
 QUARTER_TARGET_MS = {2_000: 300}
 DASHBOARD_TARGET_MS = 500
 # The generated chair's password, set by this script on its own benchmark database only.
-BENCH_PASSWORD = "benchmark-only-password"  # noqa: S105
+BENCH_PASSWORD = "benchmark-only-password"  # noqa: S105 (benchmark database only)
 # What a trivial request is: see README.md ("Why /favicon.ico").
 TRIVIAL_PATH = "/favicon.ico"
 
@@ -232,7 +232,7 @@ def server_environment(url: str, static_root: Path) -> dict:
 
 def collect_static(env: dict):
     say("Collecting static files (production's hashed names)…")
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=REPO,
         env=env,
@@ -248,7 +248,7 @@ def free_port() -> int:
 
 def start_server(env: dict, port: int, log: Path) -> subprocess.Popen:
     say(f"Serving on http://127.0.0.1:{port}/ (server log: {log})…")
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(  # noqa: S603 (this script itself, fixed arguments)
         [sys.executable, str(Path(__file__).resolve()), "serve", str(port)],
         cwd=REPO,
         env=env,
@@ -279,7 +279,7 @@ def serve(port: int):
     application = get_wsgi_application()
 
     class QuietHandler(WSGIRequestHandler):
-        def log_message(self, format, *args):  # noqa: A002 (the standard library's name)
+        def log_message(self, format, *args):
             pass
 
     with make_server("127.0.0.1", port, application, handler_class=QuietHandler) as httpd:

@@ -1,12 +1,17 @@
 """Administration of strategies and annual plans, with a plan's themes, principles, questions,
 drivers and priorities inline so that a plan is set up on one page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.models import display_name
 from priorities.models import Priority
 
 from .models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
@@ -94,7 +99,19 @@ class StrategyAdmin(SimpleHistoryAdmin):
 @admin.register(AnnualPlan)
 class AnnualPlanAdmin(SimpleHistoryAdmin):
     save_on_top = True
-    fields = ["title", "slug", "strategy", "financial_year", "status", "summary"]
+    fields = [
+        "title",
+        "slug",
+        "strategy",
+        "financial_year",
+        "plan_status",
+        "signed_off",
+        "published_at",
+        "summary",
+    ]
+    # A plan's status changes only through its status page (plans/lifecycle.py), where each
+    # move is checked against who may make it and recorded with a reason.
+    readonly_fields = ["plan_status", "signed_off", "published_at"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ThemeInline, PriorityInline, PrincipleInline, KeyQuestionInline, DriverInline]
     list_display = ["title", "year", "status", "strategy", "action_count"]
@@ -109,6 +126,42 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
             .get_queryset(request)
             .annotate(number_of_actions=Count("priorities__strands__actions"))
         )
+
+    @admin.display(description="Status")
+    def plan_status(self, obj):
+        if obj is None or obj.pk is None:
+            return (
+                "Draft. A new plan starts as a draft; its status then changes on its status page."
+            )
+        return format_html(
+            '{} <div class="help">Changed on the plan’s own page: '
+            '<a href="{}">plan status and history</a>.</div>',
+            obj.get_status_display(),
+            reverse("plans:status", kwargs={"slug": obj.slug}),
+        )
+
+    @admin.display(description="Signed off")
+    def signed_off(self, obj):
+        if obj is None or obj.signed_off_at is None:
+            return "Not signed off"
+        when = date_format(timezone.localtime(obj.signed_off_at), "j F Y, H:i")
+        who = display_name(obj.signed_off_by)
+        return f"{when} by {who}" if who else when
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        plan = self.get_object(request, object_id)
+        if request.method == "GET" and plan is not None and plan.structure_locked:
+            when = (
+                f" on {date_format(timezone.localtime(plan.signed_off_at), 'j F Y')}"
+                if plan.signed_off_at
+                else ""
+            )
+            messages.warning(
+                request,
+                f"This plan was signed off{when}. Change its priorities, strands and actions "
+                "only to correct them: every change is recorded in its history.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Financial year", ordering="financial_year")
     def year(self, obj):

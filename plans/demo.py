@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
 from importlib import import_module
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from django.db import transaction
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
 from agencies import roles
 from agencies.models import Agency, Profile
+from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from priorities.models import Priority, Strand
@@ -39,7 +41,7 @@ DEMO_DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "safer_lewisham
 
 # One password for every demo user. It is printed on the console by `make run` and is only ever
 # set when DEBUG is on (see DemoLoader), so it guards nothing real.
-DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105
+DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105 (demo logins, DEBUG only)
 
 # The Django group each role of the data file puts its user in (agencies/roles.py gives the
 # groups their permissions when the database is migrated).
@@ -73,6 +75,8 @@ class LoadSummary:
     actions: int = 0
     sub_items: int = 0
     updates: int = 0
+    indicators: int = 0
+    indicator_values: int = 0
     users: list = field(default_factory=list)  # (user, role, agency), in the file's order
     skipped_usernames: list = field(default_factory=list)
 
@@ -365,6 +369,11 @@ class DemoLoader:
             priority_slug = _required(priority, "slug", priority_where)
             _check_unique(slugs, priority_slug, "priority slug", where)
             self.load_priority(plan, themes, priority, position)
+        names = set()
+        for position, indicator in enumerate(_list(item, "indicators", where), start=1):
+            name = _required(indicator, "name", f"{where}, indicator {position}")
+            _check_unique(names, name, "indicator", where)
+            self.load_indicator(plan, indicator, position)
 
     def load_principles(self, plan: AnnualPlan, items: list, where: str):
         """The plan's cross-cutting principles, by name, in the file's order."""
@@ -553,3 +562,98 @@ class DemoLoader:
                 },
             )
             self.summary.updates += 1
+
+    # Performance indicators (indicators app).
+
+    def load_indicator(self, plan: AnnualPlan, item: dict, position: int):
+        """A performance indicator of the plan, by name, with its quarterly targets (by
+        quarter) and recorded values (by quarter), each value rated as it is saved."""
+        name = item["name"]
+        where = f'Plan "{plan.slug}", indicator "{name}"'
+        strand = action = None
+        if item.get("strand"):
+            strand = Strand.objects.filter(priority__plan=plan, slug=item["strand"]).first()
+            if strand is None:
+                raise DemoDataError(f'{where}: unknown strand "{item["strand"]}".')
+        if item.get("action"):
+            if strand is None:
+                raise DemoDataError(f'{where}: name the strand of action "{item["action"]}".')
+            action = Action.objects.filter(strand=strand, reference=str(item["action"])).first()
+            if action is None:
+                raise DemoDataError(f'{where}: unknown action "{item["action"]}" in its strand.')
+        indicator, _ = upsert(
+            Indicator,
+            plan=plan,
+            name=name,
+            defaults={
+                "description": _text(item, "description"),
+                # An indicator is for the plan, a strand or an action: an action's own strand
+                # is not stored with it.
+                "strand": None if action else strand,
+                "action": action,
+                "unit": _choice(
+                    item.get("unit", Indicator.Unit.NUMBER), Indicator.Unit.values, "unit", where
+                ),
+                "direction": _choice(
+                    item.get("direction", Indicator.Direction.HIGHER),
+                    Indicator.Direction.values,
+                    "direction",
+                    where,
+                ),
+                "frequency": _choice(
+                    item.get("frequency", Indicator.Frequency.QUARTERLY),
+                    Indicator.Frequency.values,
+                    "frequency",
+                    where,
+                ),
+                "baseline_value": _decimal(item.get("baseline_value"), where),
+                "baseline_period": _text(item, "baseline_period"),
+                "annual_target": _decimal(item.get("annual_target"), where),
+                "tolerance": _decimal(item.get("tolerance"), where) or Decimal(0),
+                "source_agency": _optional_lookup(
+                    self.agencies, item.get("source_agency"), "source agency", where
+                ),
+                "order": position,
+            },
+        )
+        self.summary.indicators += 1
+        targets = item.get("targets") or {}
+        if not isinstance(targets, dict):
+            raise DemoDataError(f'{where}: "targets" should map quarters to values.')
+        for quarter, value in targets.items():
+            _choice(quarter, QUARTER_NUMBERS, "quarter", f"{where}, targets")
+            upsert(
+                IndicatorTarget,
+                indicator=indicator,
+                quarter=quarter,
+                defaults={"value": _decimal(value, where)},
+            )
+        quarters = set()
+        for number, value in enumerate(_list(item, "values", where), start=1):
+            quarter = _required(value, "quarter", f"{where}, value {number}")
+            value_where = f"{where}, Q{quarter} value"
+            _choice(quarter, QUARTER_NUMBERS, "quarter", value_where)
+            _check_unique(quarters, quarter, "quarter", where)
+            upsert(
+                IndicatorValue,
+                indicator=indicator,
+                quarter=quarter,
+                defaults={
+                    "value": _decimal(_required(value, "value", value_where), value_where),
+                    "note": _text(value, "note"),
+                    "recorded_by": _optional_lookup(
+                        self.users, value.get("recorded_by"), "user", value_where
+                    ),
+                },
+            )
+            self.summary.indicator_values += 1
+
+
+def _decimal(value, where: str) -> Decimal | None:
+    """A number of the file as a Decimal (None when absent), or DemoDataError."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise DemoDataError(f"{where}: {value!r} is not a number.") from None

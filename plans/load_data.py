@@ -513,7 +513,7 @@ class LoadDataGenerator:
     def __init__(self, sizes: LoadSizes, *, seed: int, prefix: str, on: date | None = None):
         self.sizes = sizes
         # Reproducible test data, not secrets: a seeded generator is what is wanted.
-        self.rng = random.Random(seed)  # noqa: S311
+        self.rng = random.Random(seed)  # noqa: S311 (seeded test data, not secrets)
         self.prefix = prefix
         self.today = on or timezone.localdate()
         self.statuses = {status.slug: status for status in CompletionStatus.objects.all()}

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from actions.models import Action
 from actions.views.mine import my_actions_summary
+from agencies.models import display_name
 from priorities.models import Priority
 
 from .models import AnnualPlan
@@ -36,7 +37,9 @@ def home(request):
 def plan_detail(request, slug):
     """A plan as its action plan reads: priority → strand (with its scope) → theme → actions,
     with the cross-cutting principles and the questions the plan sets out to answer."""
-    plan = get_object_or_404(AnnualPlan.objects.select_related("strategy"), slug=slug)
+    plan = get_object_or_404(
+        AnnualPlan.objects.select_related("strategy", "signed_off_by"), slug=slug
+    )
     themes = list(plan.themes.all())
     # All of the plan's actions in one query, grouped in Python, to avoid DB access per strand
     # or theme while rendering.
@@ -63,6 +66,12 @@ def plan_detail(request, slug):
             for priority in priorities
         ],
         "action_count": len(actions),
+        "in_consultation": plan.status == AnnualPlan.Status.CONSULTATION,
+        # Counted only while comments are taken: the plan's page links to them then.
+        "comment_count": (
+            plan.comments.count() if plan.status == AnnualPlan.Status.CONSULTATION else None
+        ),
+        "signed_off_by": display_name(plan.signed_off_by),
         "nav_section": "plans",
     }
     return render(request, "plans/plan_detail.html", context)

@@ -51,11 +51,13 @@ def _yes_no(value: bool) -> str:
 COLUMNS: tuple[tuple[str, Callable[[ActionRow], object], int, bool], ...] = (
     ("Reference", lambda r: r.reference, 11, False),
     ("Action", lambda r: r.text, 60, True),
+    ("Sub-items", lambda r: r.sub_items, 40, True),
     ("Priority", lambda r: r.priority, 18, True),
     ("Strand", lambda r: r.strand, 28, True),
     ("Theme", lambda r: r.theme, 22, True),
     ("Lead agency", lambda r: r.lead_agency, 24, True),
     ("Lead officer", lambda r: r.lead_officer, 20, True),
+    ("Partners", lambda r: r.partners, 28, True),
     ("Timeframe", lambda r: r.timeframe, 18, True),
     ("Due date", lambda r: r.due_date, 17, False),
     ("RAG this quarter", lambda r: RAG_LABELS[r.rag], 17, False),
@@ -300,15 +302,107 @@ def _summary_sheet(sheet, review: QuarterlyReview, partnership_name: str):
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+# --- the indicators sheet ------------------------------------------------------------------------
+
+INDICATOR_RATING_LABELS = {
+    "green": "Green (on or better than target)",
+    "amber": "Amber (within tolerance)",
+    "red": "Red (beyond tolerance)",
+    "": "No target",
+}
+
+
+def _number_or_none(value):
+    """A Decimal as a number Excel can add up (float), None as an empty cell."""
+    return float(value) if value is not None else None
+
+
+def _indicators_sheet(sheet, review: QuarterlyReview):
+    """One row per indicator: what it measures, its baseline, this quarter's target, value and
+    rating (and whether the rating was overridden), then its value in each quarter so far."""
+    from indicators.models import Indicator
+
+    units = dict(Indicator.Unit.choices)
+    directions = dict(Indicator.Direction.choices)
+    frequencies = dict(Indicator.Frequency.choices)
+    quarters = list(range(1, review.quarter + 1))
+    headings = [
+        "Indicator",
+        "Unit",
+        "Better is",
+        "Reported",
+        "Source agency",
+        "Baseline",
+        "Baseline period",
+        f"Q{review.quarter} target",
+        f"Q{review.quarter} value",
+        "Rating",
+        "Computed rating",
+        "Override reason",
+        "Note",
+        *[f"Q{number} value" for number in quarters],
+    ]
+    widths = [44, 14, 18, 20, 20, 11, 18, 11, 11, 30, 30, 30, 50, *[10 for _ in quarters]]
+    _header_row(sheet, 1, headings)
+    fills = {
+        rating: (PatternFill("solid", fgColor=fill), Font(bold=True, color=text))
+        for rating, (fill, text) in RAG_FILLS.items()
+        if rating in ("green", "amber", "red")
+    }
+    rating_column = headings.index("Rating") + 1
+    for row_number, row in enumerate(review.indicators, start=2):
+        if row.value is None:
+            rating = "Not reported" if row.due else "Not due this quarter"
+        else:
+            rating = INDICATOR_RATING_LABELS.get(row.rating, row.rating)
+        by_quarter = {point.quarter: point for point in row.trend}
+        values = [
+            row.name,
+            units.get(row.unit, row.unit),
+            directions.get(row.direction, row.direction),
+            frequencies.get(row.frequency, row.frequency),
+            row.source_agency,
+            _number_or_none(row.baseline_value),
+            row.baseline_period,
+            _number_or_none(row.target),
+            _number_or_none(row.value),
+            rating,
+            INDICATOR_RATING_LABELS.get(row.computed_rating, "") if row.value is not None else "",
+            row.override_reason if row.overridden else "",
+            row.note,
+            *[
+                _number_or_none(by_quarter[number].value) if number in by_quarter else None
+                for number in quarters
+            ],
+        ]
+        for column_number, value in enumerate(values, start=1):
+            cell = _set(sheet.cell(row=row_number, column=column_number), value)
+            cell.alignment = TOP_WRAPPED
+            cell.border = ROW_BORDER
+        if row.value is not None and row.rating in fills:
+            cell = sheet.cell(row=row_number, column=rating_column)
+            cell.fill, cell.font = fills[row.rating]
+    for column_number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column_number)].width = width
+    sheet.freeze_panes = "B2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def build_xlsx(review: QuarterlyReview, partnership_name: str = "") -> bytes:
     """The action table as an Excel workbook: an "Actions" sheet (one row per action, a strand
-    column, filters on every column, the header row frozen) and a "Summary" sheet with the
-    headline figures and the breakdowns."""
+    column, filters on every column, the header row frozen), a "Summary" sheet with the
+    headline figures and the breakdowns, and an "Indicators" sheet with each performance
+    indicator against its target."""
     workbook = Workbook()
     actions = workbook.active
     actions.title = "Actions"
     _actions_sheet(actions, review)
     _summary_sheet(workbook.create_sheet("Summary"), review, partnership_name)
+    _indicators_sheet(workbook.create_sheet("Indicators"), review)
     workbook.properties.title = _clean(f"{review.plan_title}: actions at {review.quarter_label}")
     workbook.properties.creator = _clean(partnership_name) or None
     workbook.properties.language = "en-GB"

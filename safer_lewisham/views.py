@@ -1,8 +1,22 @@
 """Site-wide views that belong to no one app."""
 
+import logging
+import sys
+
 from django.contrib.auth.decorators import login_not_required
+from django.db import Error as DatabaseFailure
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
+
+logger = logging.getLogger(__name__)
+
+# How long browsers (and anything retrying) are told to wait when the database is out (seconds).
+RETRY_AFTER_SECONDS = 120
+# The free-text fields of the service's forms (the progress update's), handed back on an error
+# page so that what someone typed is not lost with the request. Never a password or a token.
+TYPED_FIELDS = (("narrative", "Narrative"), ("completion_note", "Completion note"))
 
 
 @login_not_required
@@ -10,3 +24,50 @@ def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (admin's): send them ours.
     Looked up per request, because hashed static names exist only after collectstatic."""
     return redirect(static("images/favicon.svg"), permanent=True)
+
+
+def server_error(request, template_name="500.html"):
+    """The page for an unhandled exception (``handler500``), wherever it was raised: in a view,
+    a middleware (reading the session, the signed-in user) or a template's context processor.
+
+    When the database cannot be reached (django.db's OperationalError, InterfaceError...), the
+    answer is 503 "Sorry, the service is unavailable" with a Retry-After header rather than
+    500: the service is fine and will be back by itself once the database is (persistent
+    connections are checked before reuse, CONN_HEALTH_CHECKS in settings). A failed request's
+    transaction has been rolled back, so nothing of it was saved; anything typed into the
+    form's text boxes is shown again to copy.
+
+    Neither page touches the database: no request.user, no context processors, only the static
+    files' names. Django has already logged the exception with its traceback
+    ("Internal Server Error"); nothing of it is shown.
+    """
+    error = sys.exc_info()[1]
+    typed = _typed(request)
+    if isinstance(error, DatabaseFailure):
+        logger.warning(
+            "Database unavailable, answered 503 to %s %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+        )
+        body = loader.get_template("503.html").render({"typed": typed})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    body = loader.get_template(template_name).render({"typed": typed})
+    return HttpResponse(body, status=500)
+
+
+def _typed(request):
+    """[(label, text)] of the free text someone posted, for the error page to hand back."""
+    if request.method != "POST":
+        return []
+    try:
+        posted = request.POST
+    except Exception:  # noqa: BLE001 (the body could not be read: there is nothing to hand back)
+        return []
+    return [
+        (label, posted.get(name, "").strip())
+        for name, label in TYPED_FIELDS
+        if posted.get(name, "").strip()
+    ]

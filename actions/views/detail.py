@@ -13,7 +13,10 @@ from ..models import Action
 def action_detail(request, pk):
     """The action as the plan words it (with the dates read from its timeframe), the progress
     updates recorded on it, newest quarter first, and every change made to it."""
-    action = get_object_or_404(Action.objects.for_display(), pk=pk)
+    action = get_object_or_404(
+        Action.objects.for_display().select_related("carried_from__strand__priority__plan"),
+        pk=pk,
+    )
     plan = action.plan
     # Turned into lists here, to avoid DB access while rendering the template.
     updates = list(
@@ -25,6 +28,13 @@ def action_detail(request, pk):
         "plan": plan,
         "sub_items": list(action.sub_items.all()),
         "partners": list(action.partner_agencies.all()),
+        # Where it was carried forward from (fetched with the action) and into (next years'
+        # plans: usually one, perhaps several).
+        "carried_into": list(
+            action.carried_into.select_related("strand__priority__plan").order_by(
+                "strand__priority__plan__financial_year", "pk"
+            )
+        ),
         "timeline": [(plan.quarter(update.quarter), update) for update in updates],
         "can_update": may_edit and plan.accepts_updates,
         "closed_reason": plan.why_no_updates(),

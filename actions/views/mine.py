@@ -1,4 +1,6 @@
-"""An officer's own actions: the ones they or their agency lead, with what needs doing."""
+"""My updates: what an officer owes the update windows open now (rounds app), with the deadline
+and what they have already done, then the actions they or their agency lead, with what each
+needs."""
 
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from plans.models import AnnualPlan
 from plans.quarters import Quarter
+from rounds.due import rounds_for
 
 from ..filters import MyActionsFilter
 from ..models import Action
@@ -17,7 +20,9 @@ from ..models import Action
 @require_safe
 @permission_required("actions.view_action", raise_exception=True)
 def my_actions(request):
-    """The actions the signed-in person or their agency leads, grouped by plan and strand, with
+    """My updates: for each update window open today, the actions and indicators the person
+    still has to update, with the window's deadline, and those they have updated for its quarter;
+    then the actions the signed-in person or their agency leads, grouped by plan and strand, with
     the filters of MyActionsFilter. Someone who leads nothing (a chair) sees an empty list."""
     today = timezone.localdate()
     filterset = MyActionsFilter.for_user(request.GET, request.user, today)
@@ -44,6 +49,8 @@ def my_actions(request):
         "is_filtered": filtered,
         # Only a filtered list needs the unfiltered total ("3 of your 19 actions").
         "total": filterset.queryset.count() if filtered else len(actions),
+        # Each open window's due and done updates (a fixed number of queries: rounds.due).
+        "rounds": rounds_for(request.user, today),
         "nav_section": "mine",
     }
     return render(request, "actions/my_actions.html", context)

@@ -1,7 +1,10 @@
 """Recording an officer's quarterly progress on an action, without losing anybody's edit."""
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import Error as DatabaseFailure
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +17,14 @@ from ..forms import ProgressUpdateForm, quarter_label
 from ..models import Action, ProgressUpdate
 
 TEMPLATE = "actions/progress_form.html"
+# How long to tell browsers to wait before trying again when the database failed (seconds).
+RETRY_AFTER_SECONDS = 120
+NOT_SAVED = (
+    "Your update has not been saved: the service could not reach its database. Try saving "
+    "again in a few minutes: what you typed is still in the form."
+)
+
+logger = logging.getLogger(__name__)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -86,6 +97,18 @@ def record_progress(request, pk):
         return _refuse(
             request, action, "You cannot record progress", str(closed), posted, status=400
         )
+    except DatabaseFailure:
+        # The database failed somewhere between the version check and the last write (the
+        # connection dropped, the server restarted...): the transaction was rolled back, so
+        # nothing of this update is saved, and what someone else saved before is untouched.
+        # The officer gets their form back with their text, to save again. (If the database is
+        # still out, drawing the form fails too and safer_lewisham.views.server_error shows the
+        # "service unavailable" page with the text instead.)
+        logger.exception("Progress on action %s not saved: the database failed.", action.pk)
+        form.add_error(None, NOT_SAVED)
+        response = _form_page(request, action, quarter, form, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     messages.success(request, f"Progress for {quarter.label} saved")
     return redirect(action)
 
@@ -105,6 +128,7 @@ def _showing(action, quarter):
         "quarter": quarter.number,
         "rag_rating": update.rag_rating if update else None,
         "narrative": update.narrative if update else "",
+        "internal": update.internal if update else False,
         "completion_status": action.completion_status_id,
         "completion_note": action.completion_note,
         "action_version": action.version,

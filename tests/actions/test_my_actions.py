@@ -547,7 +547,7 @@ def test_it_reports_an_invalid_filter_value_and_leaves_it_out(officer_client, le
     assert response.status_code == 200
     page = text_of(response)
     assert "There is a problem Select a plan in the list" in page
-    assert "Error: My actions" in page
+    assert "Error: My updates" in page
     assert listed(response) == [led_action.pk]
 
 

@@ -132,7 +132,7 @@ def test_it_shows_the_plans_title_status_and_year(member_client):
     assert response.status_code == 200
     page = text_of(response)
     assert "Safer Lewisham Plan 17-18" in page
-    assert "Active plan, 1 April 2017 to 31 March 2018" in page
+    assert "2017-18 plan: 1 April 2017 to 31 March 2018" in page
 
 
 def test_it_shows_every_action_of_the_plan(member_client):

@@ -1,0 +1,796 @@
+#!/usr/bin/env python
+"""Load test: officers updating their actions and members reading the quarterly page at once,
+against the app served by gunicorn on PostgreSQL with the large data set.
+
+In one run: create the benchmark database if needed and migrate it, generate the load data (100
+plans, 50,000 actions...) unless it is there, give 50 officers (in 10 agencies, each leading
+some actions of the 2,000-action plan) and 10 members known passwords, collect the static
+files, serve the app with gunicorn and production settings, then run locust (as a library, in a
+subprocess of its own: locust patches the standard library for gevent) for 60 seconds:
+
+- officers sign in, open My actions, open an action's update form, take a moment to type, and
+  save an update whose narrative carries a unique token. Now and then several officers of one
+  agency open the same action at once, so that some saves are refused as conflicts (409); after
+  a conflict, an officer saves again from the conflict page half of the time;
+- members sign in and read the big plan's quarterly page and the dashboard.
+
+Every save is recorded with its token and its answer. Afterwards the database is checked: every
+accepted token is saved (in the audit trail, and the last save of each action is what it shows
+now), no two accepted saves of one action were made from the same version (no one overwrote a
+save they had not seen), no refused token was saved unless a later accepted save carried it,
+every refused officer was shown their own text, and no request answered 5xx. It prints
+throughput and p50/p95/p99 per page (locust's statistics); --write-docs puts them into
+docs/performance.md.
+
+    .venv/bin/python benchmarks/load_test.py --write-docs
+
+See benchmarks/README.md. tests/test_load.py runs a short version in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DOCS = REPO / "docs" / "performance.md"
+DOCS_START = "<!-- load-test-results:start -->"
+DOCS_END = "<!-- load-test-results:end -->"
+
+# The load test's own people and agencies, made again on each run: "loadtest-officer-1"...
+PREFIX = "loadtest"
+# Known to the load test only, on its own database (the benchmark's, or the test database).
+PASSWORD = "load-test-only-password"  # noqa: S105
+TOKEN = re.compile(r"lt-[0-9a-f]{32}")
+# The pages, as locust names them (one row each in the results).
+PAGES = {
+    "sign_in_form": "Sign-in form",
+    "sign_in": "Sign in (POST)",
+    "mine": "My actions",
+    "form": "Update form",
+    "save": "Save update (POST)",
+    "resave": "Save again after a conflict (POST)",
+    "quarter": "Quarterly page",
+    "dashboard": "Dashboard",
+}
+
+
+def say(message: str):
+    print(message, file=sys.stderr, flush=True)
+
+
+# The people ---------------------------------------------------------------------------------
+
+
+def password_hash(password: str = PASSWORD) -> str:
+    """Production's hasher (PBKDF2), computed once for everybody: the server checks passwords
+    with production's settings whatever the calling process (a test's fast hasher) uses."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(password, hasher.salt())
+
+
+def prepare_people(plan, *, officers: int, members: int, actions_each: int) -> dict:
+    """Officers in agencies of five, each leading ``actions_each`` actions of ``plan``, plus one
+    action per agency led by the agency alone (that all five may update: where conflicts
+    happen), and members of Chair and members. Made again on each run; returns the scenario
+    the locust process plays (JSON)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from actions.models import Action
+    from agencies import roles
+    from agencies.models import Agency, Profile
+
+    User = get_user_model()
+    encoded = password_hash()
+    officers_group = Group.objects.get(name=roles.OFFICERS)
+    members_group = Group.objects.get(name=roles.CHAIR_AND_MEMBERS)
+    groups = max(1, (officers + 4) // 5)
+    needed = officers * actions_each + groups
+    actions = list(
+        Action.objects.filter(strand__priority__plan=plan)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:needed]
+    )
+    if len(actions) < needed:
+        raise SystemExit(f"{plan} has {len(actions)} actions: the load test needs {needed}.")
+
+    def user(username, group):
+        person, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "password": encoded,
+                "is_active": True,
+                "first_name": "Load",
+                "last_name": username.rsplit("-", 1)[-1],
+                "email": f"{username}@example.org",
+            },
+        )
+        person.groups.set([group])
+        return person
+
+    agencies = []
+    for n in range(1, groups + 1):
+        agency, _ = Agency.objects.update_or_create(
+            slug=f"{PREFIX}-agency-{n}", defaults={"name": f"Load test agency {n}"}
+        )
+        agencies.append(agency)
+    scenario = {"plan": plan.slug, "officers": [], "members": [], "password": PASSWORD}
+    mine = iter(actions[groups:])
+    for n in range(officers):
+        agency = agencies[n // 5]
+        person = user(f"{PREFIX}-officer-{n + 1}", officers_group)
+        Profile.objects.update_or_create(user=person, defaults={"agency": agency})
+        own = [next(mine) for _ in range(actions_each)]
+        Action.objects.filter(pk__in=own).update(lead_agency=agency, lead_officer=person)
+        contested = actions[n // 5]
+        scenario["officers"].append(
+            {"username": person.username, "own": own, "contested": contested}
+        )
+    for n, agency in enumerate(agencies):
+        Action.objects.filter(pk=actions[n]).update(lead_agency=agency, lead_officer=None)
+    for n in range(members):
+        scenario["members"].append(user(f"{PREFIX}-member-{n + 1}", members_group).username)
+    quarter = plan.reporting_quarter()
+    scenario["quarter"] = quarter.number
+    if plan.why_no_updates():
+        raise SystemExit(f"{plan} takes no updates: {plan.why_no_updates()}")
+    return scenario
+
+
+# The server ---------------------------------------------------------------------------------
+
+
+def loopback_cookies():
+    """A requests cookie jar for plain HTTP on loopback: production marks its cookies Secure,
+    which a client only sends over HTTPS, so keep them as if they were not. (requests copies
+    the jar for each request, so a cookie policy cannot say so.) requests is imported here, not
+    at the top: the locust process must let gevent patch the standard library first."""
+    from requests.cookies import RequestsCookieJar
+
+    class LoopbackCookies(RequestsCookieJar):
+        def set_cookie(self, cookie, *args, **kwargs):
+            cookie.secure = False
+            return super().set_cookie(cookie, *args, **kwargs)
+
+    return LoopbackCookies()
+
+
+def server_environment(database_url: str, static_root: Path) -> dict:
+    """Production settings (DEBUG off, persistent connections checked before reuse) through
+    benchmarks/settings.py, which serves plain HTTP on loopback (no HTTPS redirect) and takes
+    the static files from ``static_root``."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "load-test-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "BENCH_STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def collect_static(env: dict):
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict, *, workers: int, log: Path, port: int | None = None):
+    """Serve the app with gunicorn on a free loopback port; yields the base URL. The server
+    (master and workers, in a process group of their own) is always stopped afterwards."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "safer_lewisham.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start-up:\n{log.read_text()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"gunicorn did not start within a minute: see {log}."
+                    ) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(server)
+
+
+def stop(server: subprocess.Popen):
+    """Stop gunicorn's master and workers (its own process group), however things went."""
+    if server.poll() is None:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # any worker left behind
+    except ProcessLookupError:
+        pass
+
+
+# The swarm (in its own process: locust patches the standard library for gevent) --------------
+
+
+def run_swarm(
+    base: str, scenario: dict, *, duration: float, workdir: Path, spawn_rate: float = 10
+) -> dict:
+    """Play ``scenario`` against ``base`` with locust in a subprocess; its results as a dict."""
+    scenario_file = workdir / "scenario.json"
+    results_file = workdir / "results.json"
+    scenario_file.write_text(json.dumps(scenario))
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "swarm",
+            base,
+            str(scenario_file),
+            str(results_file),
+            str(duration),
+            str(spawn_rate),
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+        timeout=duration + 600,
+    )
+    return json.loads(results_file.read_text())
+
+
+def swarm(base: str, scenario_file: str, results_file: str, duration: str, spawn_rate: str):
+    """The locust process: sign everybody in, then run the officers and members for
+    ``duration`` seconds; write the statistics and every save's record as JSON."""
+    results = play(
+        base, json.loads(Path(scenario_file).read_text()), float(duration), float(spawn_rate)
+    )
+    Path(results_file).write_text(json.dumps(results))
+
+
+INPUT = re.compile(r"<input\b[^>]*>", re.S)
+ATTRIBUTE = re.compile(r'([a-z-]+)(?:="([^"]*)")?')
+
+
+def form_fields(html: str) -> dict:
+    """The update form's hidden fields, and the completion status it shows (or the first)."""
+    fields = {}
+    statuses = []
+    for tag in INPUT.findall(html):
+        attributes = dict(ATTRIBUTE.findall(tag[len("<input") : -1]))
+        name, value = attributes.get("name"), attributes.get("value", "")
+        if attributes.get("type") == "hidden" and name:
+            fields[name] = value
+        elif name == "completion_status":
+            statuses.append((value, "checked" in attributes))
+    checked = [value for value, is_checked in statuses if is_checked]
+    fields["completion_status"] = (checked or [statuses[0][0] if statuses else ""])[0]
+    return fields
+
+
+def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
+    """Run locust in this process: officers and members, all signed in first, then
+    ``duration`` seconds of work. Returns statistics, answers and every save's record."""
+    import random
+    import uuid
+    from html import unescape
+
+    import gevent
+    import locust
+    from locust import HttpUser, between, events, task
+    from locust.env import Environment
+
+    password = scenario["password"]
+    officers = list(scenario["officers"])
+    members = list(scenario["members"])
+    everyone = len(officers) + len(members)
+    signed_in = []
+    statuses = Counter()  # (page, status) -> answers, the whole run (sign-in included)
+    measured = Counter()  # the same, during the measured run only
+    saves = []
+    # At the end no new save is sent (as if the officer closed the page), and those on their
+    # way are answered and recorded before locust stops.
+    stopping = False
+    saving = Counter()
+
+    class SignedIn(HttpUser):
+        abstract = True
+        host = base
+        wait_time = between(1, 3)
+
+        def sign_in(self, username):
+            self.client.cookies = loopback_cookies()
+            form = self.client.get("/sign-in/", name=PAGES["sign_in_form"])
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+            answer = self.client.post(
+                "/sign-in/",
+                {
+                    "username": username,
+                    "password": password,
+                    "csrfmiddlewaretoken": token[1] if token else "",
+                },
+                name=PAGES["sign_in"],
+                allow_redirects=False,
+            )
+            if answer.status_code != 302:
+                raise RuntimeError(f"{username} could not sign in ({answer.status_code}).")
+            signed_in.append(username)
+
+        def csrf(self):
+            return self.client.cookies.get("csrftoken", "")
+
+    class Officer(SignedIn):
+        fixed_count = len(officers)
+
+        def on_start(self):
+            self.me = officers.pop()
+            self.sign_in(self.me["username"])
+
+        @task
+        def update_an_action(self):
+            self.client.get("/actions/mine/", name=PAGES["mine"])
+            # A quarter of the time, the agency's shared action: several officers on it at once.
+            if random.random() < 0.25:  # noqa: S311 (not cryptography)
+                action = self.me["contested"]
+            else:
+                action = random.choice(self.me["own"])  # noqa: S311
+            url = f"/actions/{action}/update/"
+            page = self.client.get(url, name=PAGES["form"])
+            if page.status_code != 200:
+                return
+            gevent.sleep(random.uniform(1, 3))  # noqa: S311 (typing)
+            if stopping:
+                return
+            self.save(action, url, form_fields(page.text), PAGES["save"], resaving=False)
+
+        def save(self, action, url, fields, name, resaving, token=None):
+            token = token or f"lt-{uuid.uuid4().hex}"
+            data = {
+                **fields,
+                "rag_rating": random.choice(["green", "amber", "red"]),  # noqa: S311
+                "narrative": f"Load test update {token} by {self.me['username']}.",
+                "completion_note": "",
+                "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken") or self.csrf(),
+            }
+            saving["now"] += 1
+            with self.client.post(
+                url, data, name=name, allow_redirects=False, catch_response=True
+            ) as answer:
+                record = {
+                    "token": token,
+                    "action": action,
+                    "quarter": int(fields.get("quarter") or 0),
+                    "action_version": int(fields.get("action_version") or 0),
+                    "update_version": fields.get("update_version") or None,
+                    "status": answer.status_code,
+                    "resave": resaving,
+                }
+                if answer.status_code == 302:
+                    record["outcome"] = "accepted"
+                    answer.success()
+                elif answer.status_code in (400, 403, 409):
+                    # Refused: told so, with their own text on the page (in the form to save
+                    # again after a conflict).
+                    record["outcome"] = "refused"
+                    record["told"] = token in unescape(answer.text)
+                    answer.success()
+                else:
+                    record["outcome"] = "error"
+                    answer.failure(f"answered {answer.status_code}")
+                saves.append(record)
+            saving["now"] -= 1
+            if answer.status_code == 409 and not resaving and random.random() < 0.5:  # noqa: S311
+                # Read what the other officer saved, then save again from the conflict page
+                # (which carries the versions now saved).
+                gevent.sleep(random.uniform(0.5, 1.5))  # noqa: S311
+                if stopping:
+                    return
+                self.save(action, url, form_fields(answer.text), PAGES["resave"], True, token)
+
+    class Member(SignedIn):
+        fixed_count = len(members)
+
+        def on_start(self):
+            self.sign_in(members.pop())
+
+        @task
+        def read(self):
+            self.client.get(
+                f"/plans/{scenario['plan']}/quarters/{scenario['quarter']}/",
+                name=PAGES["quarter"],
+            )
+            gevent.sleep(random.uniform(1, 3))  # noqa: S311
+            self.client.get("/dashboard/", name=PAGES["dashboard"])
+
+    def count(request_type, name, response, exception=None, **kwargs):
+        status = getattr(response, "status_code", 0) or "no answer"
+        statuses[f"{name} {status}"] += 1
+        measured[f"{name} {status}"] += 1
+
+    events.request.add_listener(count)
+    environment = Environment(user_classes=[Officer, Member], events=events)
+    runner = environment.create_local_runner()
+    runner.start(everyone, spawn_rate=spawn_rate)
+    # Everybody signs in first (timed, as its own pages); the measured run starts after.
+    deadline = time.monotonic() + 600
+    while len(signed_in) < everyone and time.monotonic() < deadline:
+        gevent.sleep(0.2)
+    if len(signed_in) < everyone:
+        runner.quit()
+        raise RuntimeError(f"Only {len(signed_in)} of {everyone} people could sign in.")
+    sign_in_rows = [pages_row(environment.stats, PAGES[key]) for key in ("sign_in_form", "sign_in")]
+    environment.stats.reset_all()
+    sign_in_pages = (PAGES["sign_in_form"], PAGES["sign_in"])
+    sign_in_answers = {k: n for k, n in measured.items() if k.rsplit(" ", 1)[0] in sign_in_pages}
+    measured.clear()
+    started = time.monotonic()
+    gevent.sleep(duration)
+    stopping = True
+    deadline = time.monotonic() + 120
+    while saving["now"] and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    runner.quit()
+    elapsed = time.monotonic() - started
+    stats = environment.stats
+    rows = [
+        pages_row(stats, PAGES[key], elapsed)
+        for key in PAGES
+        if key not in ("sign_in_form", "sign_in")
+    ]
+    total = stats.total
+    return {
+        "locust_version": locust.__version__,
+        "duration": elapsed,
+        "pages": [row for row in sign_in_rows + rows if row["requests"]],
+        "total": {
+            "requests": total.num_requests,
+            "rps": total.num_requests / elapsed,
+            "p50": total.get_response_time_percentile(0.5),
+            "p95": total.get_response_time_percentile(0.95),
+            "p99": total.get_response_time_percentile(0.99),
+        },
+        "statuses": dict(statuses),
+        "answers": {**sign_in_answers, **measured},
+        "saves": saves,
+    }
+
+
+def pages_row(stats, name: str, elapsed: float | None = None) -> dict:
+    """One page's figures; requests/s over ``elapsed`` (default: from its first request to its
+    last)."""
+    entry = stats.entries.get((name, "GET")) or stats.entries.get((name, "POST"))
+    if entry is None or not entry.num_requests:
+        return {"name": name, "requests": 0}
+    elapsed = elapsed or max(entry.last_request_timestamp - entry.start_time, 1e-9)
+    return {
+        "name": name,
+        "requests": entry.num_requests,
+        "rps": entry.num_requests / elapsed,
+        "p50": entry.get_response_time_percentile(0.5),
+        "p95": entry.get_response_time_percentile(0.95),
+        "p99": entry.get_response_time_percentile(0.99),
+    }
+
+
+# Checking the database afterwards -------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    accepted: int
+    refused: int
+    refused_then_saved: int
+    lost: list[str]  # accepted tokens not in the database
+    leaked: list[str]  # refused tokens in the database with no accepted save carrying them
+    blind_overwrites: list[str]  # two accepted saves of one action from the same version
+    not_showing_last_save: list[str]  # actions whose update is not their last accepted save
+    refused_untold: list[str]  # refused saves whose answer did not show the officer's text
+    server_errors: dict[str, int]  # "page status" -> count, for 5xx answers
+    statuses: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.lost
+            or self.leaked
+            or self.blind_overwrites
+            or self.not_showing_last_save
+            or self.refused_untold
+            or self.server_errors
+        )
+
+    def summary(self) -> str:
+        return (
+            f"{self.accepted} saves accepted, {self.refused} refused ({self.refused_then_saved} "
+            f"of them saved again after the conflict); lost: {len(self.lost)}; refused but "
+            f"saved: {len(self.leaked)}; accepted saves made from a version someone else had "
+            f"already saved over: {len(self.blind_overwrites)}; actions not showing their last "
+            f"save: {len(self.not_showing_last_save)}; refused without their text: "
+            f"{len(self.refused_untold)}; 5xx answers: {sum(self.server_errors.values())}"
+        )
+
+
+def verify(results: dict) -> Verdict:
+    """Compare every recorded save with what the database holds now."""
+    from actions.models import ProgressUpdate
+
+    saves = results["saves"]
+    accepted = [save for save in saves if save["outcome"] == "accepted"]
+    refused = [save for save in saves if save["outcome"] == "refused"]
+    accepted_tokens = {save["token"] for save in accepted}
+    touched = {save["action"] for save in saves}
+
+    # Every save of a progress update is in its audit trail (simple_history), with its text.
+    saved_tokens = set()
+    for narrative in ProgressUpdate.history.filter(action_id__in=touched).values_list(
+        "narrative", flat=True
+    ):
+        saved_tokens.update(TOKEN.findall(narrative))
+    now = {
+        (update.action_id, update.quarter): update.narrative
+        for update in ProgressUpdate.objects.filter(action_id__in=touched)
+    }
+
+    lost = sorted(
+        accepted_tokens - saved_tokens - {t for n in now.values() for t in TOKEN.findall(n)}
+    )
+    leaked = sorted({save["token"] for save in refused} & saved_tokens - accepted_tokens)
+    # Each accepted save claimed the action's version its form showed, and bumped it: two
+    # accepted saves from the same version would mean one overwrote the other unseen.
+    by_action = defaultdict(list)
+    for save in accepted:
+        by_action[save["action"]].append(save)
+    blind = []
+    last_save = {}
+    for action, its_saves in by_action.items():
+        versions = Counter(save["action_version"] for save in its_saves)
+        blind.extend(f"action {action} v{v}" for v, count in versions.items() if count > 1)
+        for save in its_saves:
+            key = (action, save["quarter"])
+            if key not in last_save or save["action_version"] > last_save[key]["action_version"]:
+                last_save[key] = save
+    not_showing = [
+        f"action {action} Q{quarter}"
+        for (action, quarter), save in last_save.items()
+        if save["token"] not in now.get((action, quarter), "")
+    ]
+    untold = [save["token"] for save in refused if not save["told"]]
+    server_errors = {
+        key: count for key, count in results["statuses"].items() if key.split()[-1][0] == "5"
+    }
+    return Verdict(
+        accepted=len(accepted),
+        refused=len(refused),
+        refused_then_saved=len({s["token"] for s in refused} & accepted_tokens),
+        lost=lost,
+        leaked=leaked,
+        blind_overwrites=blind,
+        not_showing_last_save=not_showing,
+        refused_untold=untold,
+        server_errors=server_errors,
+        statuses=results["statuses"],
+    )
+
+
+# The report ---------------------------------------------------------------------------------
+
+
+def milliseconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f} ms"
+
+
+def table(results: dict) -> list[str]:
+    lines = [
+        "| Page | Requests | Requests/s | p50 | p95 | p99 | Answers |",
+        "|---|--:|--:|--:|--:|--:|---|",
+    ]
+    answers = defaultdict(list)
+    for key, count in sorted(results["answers"].items()):
+        page, status = key.rsplit(" ", 1)
+        answers[page].append(f"{count:,}× {status}")
+    for row in results["pages"]:
+        lines.append(
+            f"| {row['name']} | {row['requests']:,} | {row['rps']:.1f} | "
+            f"{milliseconds(row['p50'])} | {milliseconds(row['p95'])} | "
+            f"{milliseconds(row['p99'])} | {', '.join(answers.get(row['name'], []))} |"
+        )
+    total = results["total"]
+    lines.append(
+        f"| **All pages** | {total['requests']:,} | **{total['rps']:.1f}** | "
+        f"{milliseconds(total['p50'])} | {milliseconds(total['p95'])} | "
+        f"{milliseconds(total['p99'])} | |"
+    )
+    return lines
+
+
+def report(results: dict, verdict: Verdict, facts: dict) -> str:
+    header = (
+        f"Run on {facts['when']}: {facts['cpu']}, PostgreSQL {facts['postgres']}, Python "
+        f"{platform.python_version()}, Django {facts['django']}, locust {facts['locust']}, "
+        f"gunicorn {facts['gunicorn']} ({facts['workers']} sync workers), production settings "
+        f"(DEBUG off, CONN_MAX_AGE {facts['conn_max_age']} s with health checks), client, "
+        "server and database on the same machine over loopback. Data: "
+        f"{facts['data']}. Users: {facts['officers']} officers in {facts['agencies']} agencies "
+        f"and {facts['members']} members, all signed in first (sign-in is timed separately), "
+        f"then {facts['duration']:.0f} seconds of officers opening My actions, an update form "
+        "and saving (1 to 3 s of typing between opening the form and saving, 1 to 3 s between "
+        "rounds) and members reading the quarterly page of the 2,000-action plan and the "
+        f"dashboard (1 to 3 s between pages). One-minute load average before: {facts['load']:.2f}."
+    )
+    lines = [textwrap.fill(header, width=100, break_on_hyphens=False), "", *table(results), ""]
+    verdict_text = f"Checked in the database afterwards: {verdict.summary()}. " + (
+        "**All checks passed.**" if verdict.ok else "**Checks FAILED.**"
+    )
+    lines.append(textwrap.fill(verdict_text, width=100, break_on_hyphens=False))
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(text: str):
+    content = DOCS.read_text()
+    if DOCS_START not in content or DOCS_END not in content:
+        raise SystemExit(f"{DOCS} has no {DOCS_START} … {DOCS_END} markers to write between.")
+    before, rest = content.split(DOCS_START, 1)
+    _, after = rest.split(DOCS_END, 1)
+    DOCS.write_text(f"{before}{DOCS_START}\n{text}{DOCS_END}{after}")
+    say(f"Wrote the results into {DOCS.relative_to(REPO)}.")
+
+
+# Running ------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    from benchmarks import run_benchmarks as bench
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", bench.DEFAULT_DATABASE_URL),
+        help="The PostgreSQL database (created if missing; the load data generated if absent). "
+        f"Default: $BENCH_DATABASE_URL or {bench.DEFAULT_DATABASE_URL}.",
+    )
+    parser.add_argument("--duration", type=float, default=60, help="Seconds (default 60).")
+    parser.add_argument("--officers", type=int, default=50, help="Officers (default 50).")
+    parser.add_argument("--members", type=int, default=10, help="Members (default 10).")
+    parser.add_argument(
+        "--actions-each", type=int, default=4, help="Actions each officer leads (default 4)."
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default 2 × CPU cores + 1, gunicorn's advice).",
+    )
+    parser.add_argument("--write-docs", action="store_true", help="Write docs/performance.md.")
+    args = parser.parse_args(argv)
+
+    bench.prepare_database(args.database_url, fresh=False, allow_drop=False)
+    bench.setup_django(args.database_url)
+    data = bench.load_data(regenerate=False, quarter=None)
+    bench.analyze()
+
+    import django
+    import gunicorn as gunicorn_package
+
+    from plans.load_data import sized_plan_slug
+    from plans.models import AnnualPlan
+
+    plan = AnnualPlan.objects.get(slug=sized_plan_slug(bench.PREFIX, max(bench.PLAN_SIZES)))
+    say(f"Preparing {args.officers} officers and {args.members} members on {plan}…")
+    scenario = prepare_people(
+        plan, officers=args.officers, members=args.members, actions_each=args.actions_each
+    )
+    from django.db import connection
+
+    connection.close()  # the server's workers are the ones using the database now
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="safer-lewisham-load-") as folder:
+        folder = Path(folder)
+        env = server_environment(args.database_url, folder / "static")
+        say("Collecting static files…")
+        collect_static(env)
+        log = folder / "gunicorn.log"
+        with gunicorn(env, workers=args.workers, log=log) as base:
+            say(f"Serving on {base} with {args.workers} workers; {args.duration:.0f} s of load…")
+            results = run_swarm(base, scenario, duration=args.duration, workdir=folder)
+        server_log = log.read_text()
+    if "Traceback" in server_log:
+        say("The server logged errors:\n" + server_log[-5000:])
+
+    verdict = verify(results)
+    facts = {
+        "when": datetime.now(UTC).strftime("%-d %B %Y, %H:%M UTC"),
+        "cpu": bench.cpu_description(),
+        "postgres": bench.postgres_version(),
+        "django": django.get_version(),
+        "locust": results["locust_version"],
+        "gunicorn": gunicorn_package.__version__,
+        "workers": args.workers,
+        "conn_max_age": django.conf.settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "data": f"{data.plans} plans, {data.actions:,} actions, {data.updates:,} progress updates",
+        "officers": args.officers,
+        "agencies": (args.officers + 4) // 5,
+        "members": args.members,
+        "duration": results["duration"],
+        "load": load,
+    }
+    text = report(results, verdict, facts)
+    print(text)
+    if args.write_docs:
+        write_docs(text)
+    if not verdict.ok:
+        for name in ("lost", "leaked", "blind_overwrites", "not_showing_last_save"):
+            if getattr(verdict, name):
+                say(f"{name}: {getattr(verdict, name)[:20]}")
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "swarm":
+        swarm(*sys.argv[2:])
+    else:
+        main()

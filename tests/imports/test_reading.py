@@ -1,0 +1,234 @@
+"""Reading a spreadsheet into rows (imports/reading.py): finding the heading row, matching the
+headings, tidying messy cells, and refusing formulas."""
+
+from datetime import date, datetime
+
+import pytest
+
+from imports.reading import UnreadableFile, looks_like_formula, read_file
+from tests.imports.files import csv_file, row, xlsx
+
+
+def test_it_reads_an_xlsx_by_its_headings():
+    sheet = read_file("plan.xlsx", xlsx([row(reference="1.1", theme="Prevention")]))
+
+    assert sheet.sheet_name == "Actions"
+    assert [r.values for r in sheet.rows] == [
+        {
+            "reference": "1.1",
+            "priority": "Violence",
+            "strand": "Violence against women and girls",
+            "theme": "Prevention",
+            "action": "Open day with the community.",
+        }
+    ]
+    assert sheet.rows[0].number == 2
+
+
+def test_headings_match_ignoring_case_spaces_punctuation_and_by_their_other_names():
+    headings = [
+        "PRIORITY ",
+        "strand",
+        "Action text",
+        "Sub items",
+        "Lead",
+        "Partner agencies",
+        "Done",
+        "ref.",
+    ]
+    content = xlsx(
+        [["Violence", "VAWG", "Open day.", "a) One", "Council", "Police", "✓", "1"]], headings
+    )
+
+    sheet = read_file("plan.xlsx", content)
+
+    assert set(sheet.headings) == {
+        "priority",
+        "strand",
+        "action",
+        "sub_items",
+        "lead_agency",
+        "partners",
+        "completed",
+        "reference",
+    }
+    assert sheet.ignored_headings == []
+
+
+def test_the_heading_row_may_be_below_a_title():
+    content = xlsx([row()], before=[["Safer Lewisham Plan 17-18"], [], ["Action plan"]])
+
+    sheet = read_file("plan.xlsx", content)
+
+    assert sheet.header_row == 4
+    assert sheet.rows[0].number == 5
+
+
+def test_the_actions_sheet_is_read_in_preference_to_the_first():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(xlsx([row()])))
+    workbook.create_sheet("Summary", 0)["A1"] = "Not the actions"
+    out = BytesIO()
+    workbook.save(out)
+
+    sheet = read_file("plan.xlsx", out.getvalue())
+
+    assert sheet.sheet_name == "Actions"
+    assert len(sheet.rows) == 1
+
+
+def test_without_an_actions_sheet_the_first_sheet_is_read():
+    sheet = read_file("plan.xlsx", xlsx([row()], sheet="Plan 17-18"))
+
+    assert sheet.sheet_name == "Plan 17-18"
+    assert len(sheet.rows) == 1
+
+
+def test_empty_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers():
+    content = xlsx([row(action="First."), [], [None, "", "  "], row(action="Second.")])
+
+    sheet = read_file("plan.xlsx", content)
+
+    assert [(r.number, r.get("action")) for r in sheet.rows] == [(2, "First."), (5, "Second.")]
+
+
+def test_text_is_trimmed_of_spaces_and_non_breaking_spaces():
+    content = xlsx([row(strand="  Violence against women and girls\u00a0 ", action="Open day. \n")])
+
+    values = read_file("plan.xlsx", content).rows[0].values
+
+    assert values["strand"] == "Violence against women and girls"
+    assert values["action"] == "Open day."
+
+
+def test_other_columns_are_listed_as_not_imported():
+    headings = ["Priority", "Strand", "Action", "RAG this quarter", "Latest update"]
+
+    sheet = read_file(
+        "plan.xlsx", xlsx([["Violence", "VAWG", "Open day.", "Red", "Late."]], headings)
+    )
+
+    assert sheet.ignored_headings == ["RAG this quarter", "Latest update"]
+    assert "Red" not in sheet.rows[0].values.values()
+
+
+def test_dates_and_numbers_keep_their_type():
+    content = xlsx([row(reference=1.5, timeframe=datetime(2018, 3, 31), completed=True)])
+
+    values = read_file("plan.xlsx", content).rows[0].values
+
+    assert values["reference"] == 1.5
+    assert values["timeframe"] == date(2018, 3, 31)
+    assert values["completed"] is True
+
+
+def test_a_csv_is_read_as_utf8_with_or_without_a_byte_order_mark():
+    rows = [row(action="Campaign – “The Violence STOPS here”", completed="✓")]
+
+    for encoding in ("utf-8-sig", "utf-8"):
+        sheet = read_file("plan.csv", csv_file(rows, encoding=encoding))
+        assert sheet.rows[0].get("action") == "Campaign – “The Violence STOPS here”"
+        assert sheet.rows[0].get("completed") == "✓"
+
+
+def test_a_csv_saved_by_older_excel_in_windows_1252_is_read():
+    sheet = read_file("plan.csv", csv_file([row(action="Campaign – café")], encoding="cp1252"))
+
+    assert sheet.rows[0].get("action") == "Campaign – café"
+
+
+def test_a_csv_separated_by_semicolons_is_read():
+    content = "Priority;Strand;Action\r\nViolence;VAWG;Open day, with the community.\r\n"
+
+    sheet = read_file("plan.csv", content.encode())
+
+    assert sheet.rows[0].values == {
+        "priority": "Violence",
+        "strand": "VAWG",
+        "action": "Open day, with the community.",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "=1+1",
+        "+SUM(A1:A2)",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1)",
+        "+A1",
+        "-Sheet1!B2",
+    ],
+)
+def test_formula_like_text_is_recognised(text):
+    assert looks_like_formula(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a list item",
+        "-5%",
+        "+44 20 7946 0000",
+        "@ the town hall",
+        "Review (quarterly)",
+        "'=already quoted",
+    ],
+)
+def test_ordinary_text_is_not_taken_for_a_formula(text):
+    assert not looks_like_formula(text)
+
+
+def test_a_formula_cell_is_a_problem_with_its_row_and_column():
+    content = xlsx(
+        [row(), row()], formulas=[(1, "Action", '=HYPERLINK("http://evil.example","Click")')]
+    )
+
+    sheet = read_file("plan.xlsx", content)
+
+    [problem] = sheet.problems.as_list()
+    assert str(problem).startswith("Row 3, Action: holds a formula, “=HYPERLINK(")
+    assert "Remove the formula, or type the text without it." in str(problem)
+    assert "action" not in sheet.rows[1].values
+
+
+def test_text_starting_with_an_equals_sign_is_a_problem_in_a_csv():
+    content = csv_file([row(), row(action='=HYPERLINK("http://evil.example","Click")')])
+
+    [problem] = read_file("plan.csv", content).problems.as_list()
+
+    assert str(problem) == (
+        "Row 3, Action: starts with “=”, which a spreadsheet would run as a formula. Remove the "
+        "formula, or type the text without it."
+    )
+
+
+def test_text_our_exports_neutralised_is_read_back_as_text():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(xlsx([row(action="placeholder")])))
+    cell = workbook["Actions"]["E2"]
+    cell.value, cell.data_type, cell.quotePrefix = "=Not a formula", "s", True
+    out = BytesIO()
+    workbook.save(out)
+
+    xlsx_sheet = read_file("plan.xlsx", out.getvalue())
+    csv_sheet = read_file("plan.csv", csv_file([row(action="'=Not a formula")]))
+
+    for sheet in (xlsx_sheet, csv_sheet):
+        assert not sheet.problems
+        assert sheet.rows[0].get("action") == "=Not a formula"
+
+
+def test_two_columns_for_the_same_field_are_refused():
+    with pytest.raises(UnreadableFile, match="Two columns are headed “Action” and “Action text”"):
+        read_file(
+            "plan.xlsx",
+            xlsx([["Violence", "VAWG", "A", "B"]], ["Priority", "Strand", "Action", "Action text"]),
+        )

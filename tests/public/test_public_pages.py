@@ -1,0 +1,298 @@
+"""The public pages: a published plan, read-only and open to anyone, with its latest closed
+quarter's progress, and never an officer's name or an internal narrative."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from actions.models import Action, ProgressUpdate
+from plans.models import AnnualPlan
+from reviews.models import QuarterClosure
+from tests.factories import (
+    ActionFactory,
+    ActionSubItemFactory,
+    AgencyFactory,
+    AnnualPlanFactory,
+    PrincipleFactory,
+    ProgressUpdateFactory,
+    StrandFactory,
+    UserFactory,
+    completion_status,
+)
+from tests.pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+AFTER_THE_YEAR = date(2018, 4, 20)
+
+
+def published(**kw):
+    return AnnualPlanFactory(published_at=timezone.now() - timedelta(days=1), **kw)
+
+
+def close(plan, quarter, by=None):
+    return QuarterClosure.objects.close(plan, quarter, by=by or UserFactory(), on=AFTER_THE_YEAR)
+
+
+def url(plan):
+    return f"/public/{plan.slug}/"
+
+
+@pytest.fixture
+def plan():
+    return published(title="Safer Lewisham Plan 17-18", slug="safer-17-18", financial_year=2017)
+
+
+# Who may read it --------------------------------------------------------------------------------
+
+
+def test_anyone_may_read_a_published_plan_without_signing_in(client, plan):
+    response = client.get(url(plan))
+
+    assert response.status_code == 200
+    assert "Safer Lewisham Plan 17-18" in text_of(response)
+
+
+@pytest.mark.parametrize("status", ["draft", "consultation"])
+def test_a_plan_that_is_not_published_is_not_found(client, status):
+    unpublished = AnnualPlanFactory(status="active")
+    not_signed_off = published(status=status)
+
+    for plan in (unpublished, not_signed_off):
+        response = client.get(url(plan))
+        assert response.status_code == 404
+        assert "Page not found" in text_of(response)
+
+
+def test_an_unknown_plan_is_not_found(client):
+    assert client.get("/public/no-such-plan/").status_code == 404
+
+
+def test_a_signed_in_member_reads_it_too(member_client, plan):
+    assert member_client.get(url(plan)).status_code == 200
+
+
+def test_it_refuses_a_post(client, plan):
+    assert client.post(url(plan)).status_code == 405
+    assert client.post("/public/").status_code == 405
+
+
+def test_a_signed_out_reader_sees_no_internal_navigation_or_sign_out(client, plan):
+    html = client.get(url(plan)).content.decode()
+
+    assert "Sign out" not in html
+    assert "My updates" not in html
+    assert "Dashboard" not in html
+    assert "Plan administration" not in html
+    assert 'href="/sign-in/"' in html
+
+
+def test_a_signed_out_readers_copy_may_be_cached_publicly(client, plan):
+    response = client.get(url(plan))
+
+    assert "public" in response["Cache-Control"]
+    assert "max-age=300" in response["Cache-Control"]
+
+
+def test_a_signed_in_persons_copy_is_not_cached_publicly(member_client, plan):
+    response = member_client.get(url(plan))
+
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+# What it shows ----------------------------------------------------------------------------------
+
+
+def test_it_lists_the_published_plans_only(client, plan):
+    AnnualPlanFactory(title="A plan nobody published")
+
+    response = client.get("/public/")
+
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Safer Lewisham Plan 17-18" in text
+    assert "A plan nobody published" not in text
+    assert f'href="{url(plan)}"' in response.content.decode()
+
+
+def test_it_says_when_no_plan_is_published(client):
+    assert "No plans have been published yet." in text_of(client.get("/public/"))
+
+
+def test_it_shows_the_plan_its_principles_strands_and_actions(client, plan):
+    plan.summary = "The partnership's single priority is violence."
+    plan.save()
+    PrincipleFactory(plan=plan, name="Victim-centred approach", description="Victims first")
+    strand = StrandFactory(
+        priority__plan=plan, priority__title="Violence", title="VAWG", scope="All of VAWG."
+    )
+    action = ActionFactory(
+        strand=strand,
+        reference="1.2",
+        text="Open Day with the community",
+        lead_agency=AgencyFactory(name="Lewisham Council"),
+    )
+    action.partner_agencies.set(
+        [AgencyFactory(name="Athena"), AgencyFactory(name="Victim Support")]
+    )
+    ActionSubItemFactory(action=action, label="a", text="Clare's Law")
+
+    text = text_of(client.get(url(plan)))
+
+    for expected in (
+        "1 April 2017 to 31 March 2018",
+        "Active",
+        "The partnership's single priority is violence.",
+        "Victims first",
+        "Violence",
+        "VAWG",
+        "All of VAWG.",
+        "1.2 Open Day with the community a) Clare's Law",
+        "March 18",
+        "Lewisham Council With Athena, Victim Support",
+        "Not started",
+    ):
+        assert expected in text
+
+
+def test_it_says_when_no_quarter_has_been_reviewed(client, plan):
+    ProgressUpdateFactory(action=ActionFactory(strand__priority__plan=plan), narrative="Open Q1")
+
+    text = text_of(client.get(url(plan)))
+
+    assert "No quarter has been reviewed yet." in text
+    assert "Open Q1" not in text
+
+
+def test_it_shows_the_latest_closed_quarters_progress(client, plan):
+    action = ActionFactory(strand__priority__plan=plan)
+    ProgressUpdateFactory(action=action, quarter=1, rag_rating="green", narrative="Q1 story")
+    ProgressUpdateFactory(action=action, quarter=2, rag_rating="amber", narrative="Q2 story")
+    ProgressUpdateFactory(action=action, quarter=3, rag_rating="red", narrative="Q3 not closed")
+    close(plan, 1)
+    close(plan, 2)
+
+    text = text_of(client.get(url(plan)))
+
+    assert "As reviewed by the partnership for Q2 2017-18 (July to September 2017)" in text
+    assert "Amber Q2 story" in text
+    assert "Q1 story" not in text
+    assert "Q3 not closed" not in text
+    assert "At risk (amber) 1" in text
+
+
+def test_it_shows_the_snapshot_not_what_was_changed_after_the_meeting(client, plan):
+    update = ProgressUpdateFactory(
+        action=ActionFactory(strand__priority__plan=plan), quarter=2, narrative="As at the meeting"
+    )
+    close(plan, 2)
+    ProgressUpdate.objects.filter(pk=update.pk).update(narrative="Rewritten afterwards")
+
+    text = text_of(client.get(url(plan)))
+
+    assert "As at the meeting" in text
+    assert "Rewritten afterwards" not in text
+
+
+def test_it_leaves_out_an_internal_narrative(client, plan):
+    open_action = ActionFactory(strand__priority__plan=plan)
+    private_action = ActionFactory(strand__priority__plan=plan)
+    ProgressUpdateFactory(action=open_action, quarter=2, narrative="Campaign launched.")
+    ProgressUpdateFactory(
+        action=private_action,
+        quarter=2,
+        rag_rating="red",
+        narrative="The named officer is off sick.",
+        internal=True,
+    )
+    close(plan, 2)
+
+    response = client.get(url(plan))
+
+    text = text_of(response)
+    assert "Campaign launched." in text
+    assert "The named officer is off sick." not in response.content.decode()
+    assert "Red Internal update: not published" in text
+
+
+def test_it_names_no_officer(client, plan):
+    officer = UserFactory(username="dosei", first_name="Daniel", last_name="Osei")
+    closer = UserFactory(username="choll", first_name="Catherine", last_name="Holloway")
+    action = ActionFactory(strand__priority__plan=plan, lead_officer=officer)
+    ProgressUpdateFactory(action=action, quarter=2, author=officer, narrative="On track.")
+    close(plan, 2, by=closer)
+
+    html = client.get(url(plan)).content.decode()
+
+    assert "On track." in html
+    for name in ("Daniel", "Osei", "dosei", "Catherine", "Holloway", "choll"):
+        assert name not in html
+
+
+def test_the_demo_plan_names_none_of_its_officers(client, settings):
+    """The demo plan with its demo users (created with DEBUG on), who lead actions and wrote its
+    updates, published with its second quarter closed."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEBUG = False
+    plan = AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
+    AnnualPlan.objects.filter(pk=plan.pk).update(published_at=timezone.now())
+    close(plan, 2, by=get_user_model().objects.get(username="chair"))
+    people = get_user_model().objects.filter(username__in=["admin", "chair", "officer", "police"])
+    assert Action.objects.filter(lead_officer__in=people).exists()
+
+    response = client.get(url(plan))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Q2 2017-18" in html
+    for person in people:
+        assert person.first_name and person.last_name
+        assert person.first_name not in html
+        assert person.last_name not in html
+
+
+# Queries ----------------------------------------------------------------------------------------
+
+
+def make_plan(actions, slug):
+    plan = published(slug=slug)
+    strands = [StrandFactory(priority__plan=plan) for _ in range(2)]
+    for n in range(actions):
+        action = ActionFactory(strand=strands[n % 2], lead_officer=UserFactory())
+        action.partner_agencies.set([AgencyFactory(), AgencyFactory()])
+        ActionSubItemFactory(action=action)
+        ProgressUpdateFactory(action=action, quarter=1)
+        ProgressUpdateFactory(
+            action=action, quarter=2, completion_status=completion_status("complete")
+        )
+    PrincipleFactory(plan=plan)
+    close(plan, 1)
+    close(plan, 2)
+    return plan
+
+
+def queries_for(client, address):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_number_of_queries_does_not_grow_with_the_plan(client, member, signed_in):
+    if signed_in:
+        client.force_login(member)
+    small = make_plan(actions=2, slug="small")
+    index_with_one = queries_for(client, "/public/")
+    large = make_plan(actions=20, slug="large")
+    published(slug="another")
+
+    assert queries_for(client, url(small)) == queries_for(client, url(large))
+    assert queries_for(client, "/public/") == index_with_one
