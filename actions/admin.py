@@ -1,5 +1,6 @@
 """Administration of actions, their timeframes, completion statuses and progress updates."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import models
@@ -12,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Theme
 from priorities.models import Strand
+from safer_lewisham.admin_accessibility import LabelledTabularInline
 
 from .forms import ActionAdminForm, TimeframeAdminForm, strand_with_plan, theme_with_plan
 from .models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
@@ -96,7 +98,7 @@ class ActionInlineFormSet(BaseInlineFormSet):
         return kwargs
 
 
-class CompactTabularInline(admin.TabularInline):
+class CompactTabularInline(LabelledTabularInline):
     """A table of rows that fits the page: short text boxes, and no edit/add/view icons beside
     each choice (the related pages are in the menu, and the action's own page is a click
     away)."""
@@ -131,7 +133,6 @@ class ActionInline(CompactTabularInline):
         "completion_status",
         "completion_note",
     ]
-    autocomplete_fields = ["lead_agency"]
     narrow_fields = {"reference": 6, "completion_note": 20}
     show_change_link = True
     extra = 1
@@ -147,7 +148,7 @@ class ActionSubItemInline(CompactTabularInline):
     extra = 1
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(LabelledTabularInline):
     """What officers reported, quarter by quarter. Shown, not edited here: a correction is made
     on the update's own page, one click away."""
 
@@ -176,7 +177,9 @@ class ActionAdmin(SimpleHistoryAdmin):
         ("Completion", {"fields": ["completion_status", "completion_note"]}),
     ]
     readonly_fields = ["read_as"]
-    autocomplete_fields = ["lead_agency", "lead_officer", "partner_agencies"]
+    # Plain selects and checkboxes rather than admin's select2 autocompletes, whose markup fails
+    # the accessibility checks (unnamed comboboxes); a partnership has tens of agencies.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     inlines = [ActionSubItemInline, ProgressUpdateInline]
     list_display = [
         "reference",
@@ -398,7 +401,10 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
         "rag_rating",
     ]
     search_fields = ["action__text", "action__reference", "narrative"]
-    autocomplete_fields = ["action", "author"]
+    # A plan may have thousands of actions: chosen by id with a search popup rather than a
+    # select of every action (and not admin's select2 autocomplete, which fails the
+    # accessibility checks).
+    raw_id_fields = ["action", "author"]
     readonly_fields = ["created_at", "updated_at"]
 
     @admin.display(description="Plan", ordering="action__strand__priority__plan")

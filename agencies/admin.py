@@ -1,8 +1,11 @@
 """Administration of partner agencies and of the officers who work for them."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Agency, Profile
@@ -25,7 +28,6 @@ class ProfileAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "agency"]
     list_filter = ["agency"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "job_title"]
-    autocomplete_fields = ["user", "agency"]
 
 
 class ProfileInline(admin.StackedInline):
@@ -33,7 +35,6 @@ class ProfileInline(admin.StackedInline):
 
     model = Profile
     fields = ["agency", "job_title"]
-    autocomplete_fields = ["agency"]
     can_delete = False
     verbose_name_plural = "agency and job title"
 
@@ -45,6 +46,15 @@ admin.site.unregister(User)
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [ProfileInline]
+    # Groups as checkboxes, permissions as a plain list: admin's two-box "horizontal filter"
+    # widget fails the accessibility checks (ARIA on its search icons).
+    filter_horizontal = ()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     list_display = [*BaseUserAdmin.list_display, "agency"]
     list_select_related = ["profile__agency"]
     list_filter = [*BaseUserAdmin.list_filter, "profile__agency"]
@@ -61,3 +71,13 @@ class UserAdmin(BaseUserAdmin):
     def agency(self, obj):
         profile = getattr(obj, "profile", None)
         return profile.agency if profile else None
+
+
+# Django's group pages, with the permissions as a plain multiple-choice list rather than the
+# two-box widget (see UserAdmin).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    filter_horizontal = ()

@@ -20,7 +20,17 @@ CHAIR_AND_MEMBERS = "Chair and members"
 OFFICERS = "Officers"
 
 # The apps whose data the roles are about, in INSTALLED_APPS order.
-PLAN_APPS = ["agencies", "plans", "priorities", "actions", "reviews", "consultation", "imports"]
+PLAN_APPS = [
+    "agencies",
+    "plans",
+    "priorities",
+    "actions",
+    "reviews",
+    "consultation",
+    "imports",
+    "indicators",
+    "rounds",
+]
 # The roles are made when the last of them has been migrated (see agencies/apps.py).
 LAST_PLAN_APP = PLAN_APPS[-1]
 
@@ -40,7 +50,11 @@ def permissions_for(role):
         )
     # Everyone reads the plans (not the administrators' import records) and comments on a plan
     # out for consultation.
-    readers = Q(codename__startswith="view_") & ~Q(content_type__app_label="imports")
+    readers = (
+        Q(codename__startswith="view_")
+        & ~Q(content_type__app_label="imports")
+        & ~Q(codename="view_roundemail")
+    )
     commenters = Q(codename="add_comment")
     if role == CHAIR_AND_MEMBERS:
         # The chair closes a quarter after its meeting (only administrators reopen one) and
@@ -49,7 +63,14 @@ def permissions_for(role):
             _permissions(readers | commenters | Q(codename__in=["close_quarter", "sign_off_plan"]))
         )
     if role == OFFICERS:
-        recorders = Q(codename__in=["add_progressupdate", "change_progressupdate"])
+        recorders = Q(
+            codename__in=[
+                "add_progressupdate",
+                "change_progressupdate",
+                "add_indicatorvalue",
+                "change_indicatorvalue",
+            ]
+        )
         return list(_permissions(readers | commenters | recorders))
     raise ValueError(f"Unknown role {role!r}")
 

@@ -1,6 +1,8 @@
-"""Signing in: Django's sign-in view, sending each role to where its work starts."""
+"""Signing in: Django's sign-in view, sending each role to where its work starts, and the new
+password page of the password reset, which also lifts a sign-in lockout."""
 
-from django.contrib.auth.views import LoginView
+from axes.utils import reset as reset_failed_sign_ins
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.shortcuts import resolve_url
 
 from .forms import SignInForm
@@ -25,3 +27,16 @@ class SignInView(LoginView):
         if user.has_perm("plans.view_annualplan"):
             return resolve_url("reviews:dashboard")
         return resolve_url("home")
+
+
+class NewPasswordView(PasswordResetConfirmView):
+    """Django's "choose a new password" page of the password reset. Whoever has just proved
+    they own the account's e-mail address may sign in straight away, so their failed sign-ins
+    are forgotten and any lockout (see agencies/lockout.py) ends."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        username = form.user.get_username()
+        if username:  # an empty username would make axes forget everyone's failed sign-ins
+            reset_failed_sign_ins(username=username)
+        return response

@@ -13,12 +13,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import display_name
 from priorities.models import Priority
+from safer_lewisham.admin_accessibility import LabelledTabularInline
 
 from .models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
 from .quarters import financial_year_label
 
 
-class OrderedPartInline(admin.TabularInline):
+class OrderedPartInline(LabelledTabularInline):
     """A short ordered list of the plan's, one row each, with text boxes sized for a line or
     two rather than a page."""
 
@@ -47,7 +48,7 @@ class DriverInline(OrderedPartInline):
     fields = ["text", "order"]
 
 
-class PriorityInline(admin.TabularInline):
+class PriorityInline(LabelledTabularInline):
     """The plan's priorities; each one's strands are added on its own page, one click away."""
 
     model = Priority

@@ -236,6 +236,8 @@ def _action_groups(plans, quarters: int):
     columns = ", ".join(
         connection.ops.quote_name(name) for name in ("plan_pk", "due_date", "own_complete", *folded)
     )
+    # Only the ORM's own SQL and quoted column names of this function are put in the text; every
+    # value travels in `params`.
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns}, COUNT(*) FROM ({inner}) per_action GROUP BY {columns}",  # noqa: S608

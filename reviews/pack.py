@@ -855,6 +855,114 @@ def _action_table(review: QuarterlyReview, width: float) -> Table:
     return _table(data, widths, extra_style=style, rules=False)
 
 
+# --- performance indicators -------------------------------------------------------------------
+
+INDICATOR_RATINGS = {"green": "green", "amber": "amber", "red": "red"}
+INDICATOR_RATING_NAMES = {"green": "Green", "amber": "Amber", "red": "Red", "": "No target"}
+
+
+def _indicator_tag(row) -> Paragraph:
+    """The indicator's rating as a coloured tag in words; grey and saying why when there is
+    none."""
+    if row.value is None:
+        text, rag = ("Not reported" if row.due else "Not due"), None
+    else:
+        text, rag = INDICATOR_RATING_NAMES[row.rating], INDICATOR_RATINGS.get(row.rating)
+    style = ParagraphStyle(
+        f"indicator-tag-{rag}",
+        parent=STYLES["cell_small_bold"],
+        textColor=RAG_TEXT_COLOURS[rag],
+        backColor=RAG_COLOURS[rag],
+        borderPadding=(2, 2, 2, 2),
+    )
+    return Paragraph(text, style)
+
+
+def _indicators(review: QuarterlyReview, width: float) -> list:
+    """The headline counts of the plan's indicators by rating, then each indicator's value
+    against its target this quarter, and its values quarter by quarter since the baseline."""
+    from indicators.charts import format_value
+
+    figures = review.indicator_figures
+    if not review.indicators:
+        return [_inset("The plan has no performance indicators.")]
+    counts = [
+        (figures.green, "green (on or better than target)"),
+        (figures.amber, "amber (within tolerance)"),
+        (figures.red, "red (beyond tolerance)"),
+        (figures.no_target, "reported with no target"),
+        (figures.not_reported, "due and not reported"),
+        (figures.not_due, "not due this quarter"),
+    ]
+    flowables = [
+        _p(
+            f"{_count(figures.total, 'indicator')}: "
+            + ", ".join(f"{count} {label}" for count, label in counts if count or "(" in label)
+            + ".",
+            "body",
+        ),
+        _p(
+            "Each value is rated against its target for the quarter: green when on or better "
+            "than the target, amber when worse but within the indicator's tolerance, red beyond "
+            "it. An annual indicator is not due before Q4.",
+            "small",
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    widths = [None, 20 * mm, 18 * mm, 18 * mm, 20 * mm, 48 * mm]
+    widths[0] = width - sum(w for w in widths if w)
+    data = [
+        [
+            _p("Indicator", "head"),
+            _p("Baseline", "head_right"),
+            _p(f"Q{review.quarter} target", "head_right"),
+            _p(f"Q{review.quarter} value", "head_right"),
+            _p("Rating", "head"),
+            _p("Quarter by quarter", "head"),
+        ]
+    ]
+    for row in review.indicators:
+        about = _text(row.name)
+        detail = []
+        if row.direction == "lower":
+            detail.append("Lower is better")
+        if row.source_agency:
+            detail.append(f"Source: {_text(row.source_agency)}")
+        if detail:
+            about += f"<br/><font color='#505a5f'>{'. '.join(detail)}</font>"
+        if row.overridden:
+            computed = INDICATOR_RATING_NAMES.get(row.computed_rating, "No target")
+            about += (
+                f"<br/><font color='#505a5f'>Rating overridden (computed: {computed}): "
+                f"{_text(row.override_reason)}</font>"
+            )
+        baseline = _text(format_value(row.baseline_value, row.unit)) or "None"
+        if row.baseline_period:
+            baseline += f"<br/><font color='#505a5f'>{_text(row.baseline_period)}</font>"
+        trend = [
+            f"Q{point.quarter}: "
+            + (
+                _text(format_value(point.value, row.unit))
+                + (f" ({INDICATOR_RATING_NAMES.get(point.rating, 'No target')})")
+                if point.value is not None
+                else ("not reported" if point.due else "not due")
+            )
+            for point in row.trend
+        ]
+        data.append(
+            [
+                _p(about),
+                _p(baseline, "cell_right"),
+                _p(_text(format_value(row.target, row.unit)) or "None", "cell_right"),
+                _p(_text(format_value(row.value, row.unit)) or "–", "cell_right"),
+                _indicator_tag(row),
+                _p("<br/>".join(trend), "cell_small"),
+            ]
+        )
+    flowables.append(_table(data, widths))
+    return flowables
+
+
 def _title_page(review: QuarterlyReview, partnership_name: str, sections) -> list:
     if review.is_closed:
         prepared = f"As closed on {_day(review.closed_at)}"
@@ -891,6 +999,7 @@ def _title_page(review: QuarterlyReview, partnership_name: str, sections) -> lis
 
 SECTIONS = (
     ("Headline figures", "headline"),
+    ("Performance indicators", "indicators"),
     ("Exceptions: red and amber actions", "exceptions"),
     ("Completed, late and not updated", "lists"),
     ("Breakdowns", "breakdowns"),
@@ -935,6 +1044,9 @@ def build_pack(review: QuarterlyReview, partnership_name: str, *, compress: bool
         _Section(sections["headline"], "headline"),
         *_headline(review, portrait_width),
         *_charts(review, portrait_width),
+        PageBreak(),
+        _Section(sections["indicators"], "indicators"),
+        *_indicators(review, portrait_width),
         PageBreak(),
         _Section(sections["exceptions"], "exceptions"),
         *_exceptions(review, portrait_width),

@@ -21,6 +21,7 @@ Rules:
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
+from decimal import Decimal
 
 RAG_ORDER = ("red", "amber", "green", "blue")
 # Higher is better: used to say whether an action's RAG improved or worsened.
@@ -175,6 +176,75 @@ class Breakdown:
         return f"{kind}={'none' if value is None else value}"
 
 
+# Indicators ----------------------------------------------------------------------------------
+# What an indicator's row says about the quarter, in the order the figures list them.
+INDICATOR_STATUSES = ("green", "amber", "red", "no_target", "not_reported", "not_due")
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    """An indicator's value in one quarter up to the review's, for its trend."""
+
+    quarter: int
+    value: Decimal | None
+    target: Decimal | None
+    rating: str  # the rating shown (the override if any); "" when none
+    due: bool  # whether a value was expected that quarter
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One performance indicator as it stood in the quarter (indicators app)."""
+
+    indicator_id: int
+    name: str
+    unit: str  # Indicator.Unit
+    direction: str  # Indicator.Direction
+    frequency: str  # Indicator.Frequency
+    baseline_value: Decimal | None
+    baseline_period: str
+    target: Decimal | None  # the quarter's target (its own, else the annual), None = none
+    value: Decimal | None  # None = no value this quarter (not reported, or not due)
+    due: bool  # a value is expected this quarter (Indicator.reported_in)
+    rating: str  # the rating shown: the override if there is one; "" = not rated
+    computed_rating: str  # the rating worked out from the value and target
+    overridden: bool
+    override_reason: str
+    note: str
+    source_agency: str  # display name, "" when none
+    recorded_by: str
+    trend: tuple[IndicatorPoint, ...] = ()  # Q1 to this quarter
+
+    @property
+    def status(self) -> str:
+        """One of INDICATOR_STATUSES: the rating, or why there is none."""
+        if self.value is None:
+            return "not_reported" if self.due else "not_due"
+        return self.rating or "no_target"
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """Headline counts of a plan's indicators by how they stand in the quarter. An annual
+    indicator before Q4 (or a six-monthly one in Q1 or Q3) is not due, not "not reported"."""
+
+    total: int = 0
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    no_target: int = 0  # reported, with no target to rate it against
+    not_reported: int = 0  # due this quarter, no value yet
+    not_due: int = 0
+
+    @classmethod
+    def of(cls, rows) -> "IndicatorFigures":
+        rows = list(rows)
+        counts = {status: 0 for status in INDICATOR_STATUSES}
+        for row in rows:
+            counts[row.status] += 1
+        return cls(total=len(rows), **counts)
+
+
 @dataclass
 class QuarterlyReview:
     """A plan's quarter, rolled up."""
@@ -196,6 +266,10 @@ class QuarterlyReview:
     trend: list[tuple[int, Figures]] = field(default_factory=list)
     closed_at: datetime | None = None
     closed_by: str = ""
+    # The plan's performance indicators in the quarter (issue 7): defaulted, so that snapshots
+    # taken before indicators existed load with none.
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    indicator_figures: IndicatorFigures = field(default_factory=IndicatorFigures)
 
     @property
     def is_closed(self) -> bool:
@@ -268,6 +342,8 @@ class QuarterlyReview:
             "trend": [[number, asdict(figures)] for number, figures in self.trend],
             "closed_at": _datetime_json(self.closed_at),
             "closed_by": self.closed_by,
+            "indicators": [_indicator_json(row) for row in self.indicators],
+            "indicator_figures": asdict(self.indicator_figures),
         }
 
     @classmethod
@@ -290,6 +366,10 @@ class QuarterlyReview:
             trend=[(number, _figures_from(figures)) for number, figures in data["trend"]],
             closed_at=_datetime_from(data.get("closed_at")),
             closed_by=data.get("closed_by", ""),
+            indicators=[_indicator_from(row) for row in data.get("indicators", ())],
+            indicator_figures=IndicatorFigures(
+                **_known(IndicatorFigures, data.get("indicator_figures") or {})
+            ),
         )
 
 
@@ -344,6 +424,42 @@ def _row_from(data: dict) -> ActionRow:
     values["due_date"] = date.fromisoformat(data["due_date"]) if data.get("due_date") else None
     values["updated_at"] = _datetime_from(data.get("updated_at"))
     return ActionRow(**values)
+
+
+def _decimal_json(value: Decimal | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _decimal_from(value) -> Decimal | None:
+    return Decimal(str(value)) if value is not None else None
+
+
+def _indicator_json(row: IndicatorRow) -> dict:
+    data = asdict(row)
+    for name in ("baseline_value", "target", "value"):
+        data[name] = _decimal_json(data[name])
+    data["trend"] = [
+        {**point, "value": _decimal_json(point["value"]), "target": _decimal_json(point["target"])}
+        for point in data["trend"]
+    ]
+    return data
+
+
+def _indicator_from(data: dict) -> IndicatorRow:
+    values = _known(IndicatorRow, data)
+    for name in ("baseline_value", "target", "value"):
+        values[name] = _decimal_from(data.get(name))
+    values["trend"] = tuple(
+        IndicatorPoint(
+            **{
+                **_known(IndicatorPoint, point),
+                "value": _decimal_from(point.get("value")),
+                "target": _decimal_from(point.get("target")),
+            }
+        )
+        for point in data.get("trend", ())
+    )
+    return IndicatorRow(**values)
 
 
 # Building a review from the database ------------------------------------------------------------
@@ -401,6 +517,7 @@ def _compute(plan, period, on: date) -> QuarterlyReview:
         for number in range(1, period.number)
     ]
     trend.append((period.number, figures))
+    indicators = indicator_rows(plan, period.number)
     return QuarterlyReview(
         plan_id=plan.pk,
         plan_slug=plan.slug,
@@ -416,7 +533,82 @@ def _compute(plan, period, on: date) -> QuarterlyReview:
         by_agency=data.by_agency(rows),
         rows=rows,
         trend=trend,
+        indicators=indicators,
+        indicator_figures=IndicatorFigures.of(indicators),
     )
+
+
+def indicator_rows(plan, number: int) -> list[IndicatorRow]:
+    """The plan's indicators in quarter ``number``, in the plan's order, each with its values
+    from Q1 to that quarter: three queries (indicators, targets, values), however many."""
+    from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+    from indicators.rating import target_for
+
+    indicators = list(Indicator.objects.filter(plan=plan).select_related("source_agency"))
+    targets: dict[int, list] = {}
+    for target in IndicatorTarget.objects.filter(indicator__plan=plan):
+        targets.setdefault(target.indicator_id, []).append(target)
+    values: dict[int, dict[int, dict]] = {}
+    for value in IndicatorValue.objects.filter(indicator__plan=plan, quarter__lte=number).values(
+        "indicator_id",
+        "quarter",
+        "value",
+        "note",
+        "rating",
+        "rating_override",
+        "override_reason",
+        "recorded_by__first_name",
+        "recorded_by__last_name",
+        "recorded_by__username",
+    ):
+        values.setdefault(value["indicator_id"], {})[value["quarter"]] = value
+    rows = []
+    for indicator in indicators:
+        own_targets = targets.get(indicator.pk, [])
+        own_values = values.get(indicator.pk, {})
+        trend = []
+        for quarter in range(1, number + 1):
+            value = own_values.get(quarter)
+            trend.append(
+                IndicatorPoint(
+                    quarter=quarter,
+                    value=value["value"] if value else None,
+                    target=target_for(indicator, quarter, own_targets),
+                    rating=(value["rating_override"] or value["rating"]) if value else "",
+                    due=indicator.reported_in(quarter),
+                )
+            )
+        value = own_values.get(number)
+        agency = indicator.source_agency
+        rows.append(
+            IndicatorRow(
+                indicator_id=indicator.pk,
+                name=indicator.name,
+                unit=indicator.unit,
+                direction=indicator.direction,
+                frequency=indicator.frequency,
+                baseline_value=indicator.baseline_value,
+                baseline_period=indicator.baseline_period,
+                target=trend[-1].target,
+                value=value["value"] if value else None,
+                due=indicator.reported_in(number),
+                rating=trend[-1].rating,
+                computed_rating=value["rating"] if value else "",
+                overridden=bool(value and value["rating_override"]),
+                override_reason=value["override_reason"] if value else "",
+                note=value["note"] if value else "",
+                source_agency=(agency.short_name or agency.name) if agency else "",
+                recorded_by=_person(
+                    value["recorded_by__first_name"],
+                    value["recorded_by__last_name"],
+                    value["recorded_by__username"],
+                )
+                if value
+                else "",
+                trend=tuple(trend),
+            )
+        )
+    return rows
 
 
 def _person(first_name, last_name, username) -> str:
@@ -691,6 +883,10 @@ def _grouped(rows, *, kind, value_of, label_of, sort_key, none_label) -> list[Br
 
 __all__ = [
     "FIGURES",
+    "INDICATOR_STATUSES",
+    "IndicatorFigures",
+    "IndicatorPoint",
+    "IndicatorRow",
     "RAG_ORDER",
     "ActionRow",
     "Breakdown",

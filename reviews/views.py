@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import display_name
+from indicators.charts import RATING_NAMES, Point, format_value, series_svg
 from plans.models import AnnualPlan
 
 from .charts import charts_for
@@ -83,8 +84,83 @@ def _quarter_page(request, plan, number, *, problem=None, status=200):
         "problem": problem,
         "nav_section": "plans",
         **charts_for(review),
+        **_indicators_section(review),
     }
     return render(request, "reviews/quarter.html", context, status=status)
+
+
+# The indicators section's headline counts, in order: (IndicatorFigures field, label after the
+# number, colour of its rule).
+INDICATOR_HEADLINE = [
+    ("total", "indicators", ""),
+    ("green", "on or better than target (green)", "green"),
+    ("amber", "within tolerance (amber)", "amber"),
+    ("red", "beyond tolerance (red)", "red"),
+    ("no_target", "reported with no target", "grey"),
+    ("not_reported", "due and not reported", "black"),
+    ("not_due", "not due this quarter", "grey"),
+]
+
+
+def _indicators_section(review) -> dict:
+    """The indicators section of the quarterly page: the headline counts by rating and, for
+    each indicator, its value, target and rating this quarter and its trend since the baseline
+    as a small chart with the same figures as a table (prepared here, once)."""
+    figures = review.indicator_figures
+    rows = []
+    for row in review.indicators:
+        points = [
+            Point("Baseline", row.baseline_value, missing="no baseline", is_baseline=True)
+        ] + [
+            Point(
+                f"Q{point.quarter}",
+                point.value,
+                point.target,
+                point.rating,
+                missing="not reported" if point.due else "not due",
+            )
+            for point in row.trend
+        ]
+        caption = f"{row.name}: {review.quarter_label} and the quarters before"
+        rows.append(
+            {
+                "row": row,
+                "baseline": format_value(row.baseline_value, row.unit),
+                "target": format_value(row.target, row.unit),
+                "value": format_value(row.value, row.unit),
+                "computed": RATING_NAMES.get(row.computed_rating, "No target"),
+                "trend_caption": caption,
+                "trend_svg": series_svg(
+                    points,
+                    unit=row.unit,
+                    title=caption,
+                    chart_id=f"indicator-trend-{row.indicator_id}",
+                    compact=True,
+                ),
+                "trend_table": [
+                    (
+                        point.label
+                        + (
+                            f" ({row.baseline_period})"
+                            if point.is_baseline and row.baseline_period
+                            else ""
+                        ),
+                        format_value(point.value, row.unit) or point.missing.capitalize(),
+                        "" if point.is_baseline else format_value(point.target, row.unit) or "None",
+                        ""
+                        if point.is_baseline or point.value is None
+                        else RATING_NAMES.get(point.rating, "No target"),
+                    )
+                    for point in points
+                ],
+            }
+        )
+    return {
+        "indicator_headline": [
+            (key, getattr(figures, key), label, colour) for key, label, colour in INDICATOR_HEADLINE
+        ],
+        "indicator_rows": rows,
+    }
 
 
 # How many rows the page lists of a long section that is not an exception (completed, late, not
@@ -187,6 +263,7 @@ def _shown_row(row, number, detail_url, dates) -> dict:
         "strand": row.strand,
         "theme": row.theme,
         "lead": mark_safe((agency or "No lead agency") + officer),  # noqa: S308 (escaped above)
+        # Escaped above.
         "lead_cell": mark_safe((agency or _SECONDARY.format("No lead agency")) + officer),  # noqa: S308
         "due": mark_safe(due),  # noqa: S308 (escaped above)
         "rag_tag": mark_safe(rag_tag),  # noqa: S308 (constant)

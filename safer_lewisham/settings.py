@@ -12,6 +12,9 @@ machine and a production deployment only has to set variables:
   checkout.
 - ``PARTNERSHIP_NAME``, ``SERVICE_NAME``: shown in every page's header.
 - ``SECURE_SSL_REDIRECT``: "false" to leave HTTPS redirects to a proxy that already does them.
+- ``SECURE_HSTS_SECONDS`` (default one year) and ``SECURE_HSTS_PRELOAD`` (default "false").
+- ``BEHIND_TLS_PROXY``: "true" when a proxy terminates HTTPS: it must set X-Forwarded-Proto and
+  append the client's address to X-Forwarded-For (read for login throttling).
 - ``SESSION_IDLE_MINUTES``: minutes without a request after which a signed-in person must sign in
   again (default 120).
 - ``EMAIL_HOST``: the SMTP server that sends password reset e-mails. Unset (the default), e-mails
@@ -19,9 +22,16 @@ machine and a production deployment only has to set variables:
   ``EMAIL_PORT`` (default 587), ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD`` and
   ``EMAIL_USE_TLS`` (default "true").
 - ``DEFAULT_FROM_EMAIL``: the address e-mails come from (default ``no-reply@localhost``).
+- ``SITE_URL``: the site's address as people reach it, for the links in e-mails sent outside a
+  request (the update round), e.g. ``https://csp.example.gov.uk`` (default
+  ``http://127.0.0.1:8000``).
+- ``UPDATE_WINDOW_OPENS_DAYS_BEFORE_END`` (default 14), ``UPDATE_WINDOW_CLOSES_DAYS_AFTER_END``
+  (default 10), ``UPDATE_REMINDER_DAYS_BEFORE_CLOSE`` (default 3), ``ROUND_EMAIL_MAX_ATTEMPTS``
+  (default 5): the quarterly update round (docs/update-round.md).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,7 +64,7 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
     # Only ever used locally: anything signed with it is worthless elsewhere.
-    SECRET_KEY = "local-development-only-not-secret-" + "x" * 40  # noqa: S105
+    SECRET_KEY = "local-development-only-not-secret-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -81,6 +91,11 @@ INSTALLED_APPS = [
     "consultation",
     "imports",
     "public",
+    "indicators",
+    "rounds",
+    # Security (see docs/security.md): login throttling and the Content Security Policy.
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +103,8 @@ MIDDLEWARE = [
     # WhiteNoise serves the static files (GOV.UK Frontend included) in production without a
     # separate web server; it sits straight after SecurityMiddleware as its docs require.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below) on every page.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +117,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in into the lockout page; django-axes asks for it to come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safer_lewisham.urls"
@@ -130,6 +149,10 @@ WSGI_APPLICATION = "safer_lewisham.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Connections are kept for CONN_MAX_AGE seconds and checked before each request reuses
+        # one: after a database outage the broken connection is dropped and the next request
+        # connects again, so the service recovers by itself (tests/test_faults.py). While the
+        # database is out, pages answer 503 (safer_lewisham.views.server_error).
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -201,6 +224,23 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# The site's address as people reach it: e-mails sent by a management command (no request to
+# take the host from) build their links on it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The quarterly update round (rounds app, docs/update-round.md). A plan's window for a quarter's
+# updates is made with these defaults the first time it is needed; administrators change one
+# window's dates in admin. The reminder goes this many days before the window closes, and a
+# failed e-mail is tried this many times in all before the round gives up on it (and says so).
+UPDATE_WINDOW_OPENS_DAYS_BEFORE_END = int(
+    os.environ.get("UPDATE_WINDOW_OPENS_DAYS_BEFORE_END", "14")
+)
+UPDATE_WINDOW_CLOSES_DAYS_AFTER_END = int(
+    os.environ.get("UPDATE_WINDOW_CLOSES_DAYS_AFTER_END", "10")
+)
+UPDATE_REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("UPDATE_REMINDER_DAYS_BEFORE_CLOSE", "3"))
+ROUND_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ROUND_EMAIL_MAX_ATTEMPTS", "5"))
+
 # Security. Locally the browser talks plain HTTP to 127.0.0.1, so the HTTPS-only settings follow
 # DEBUG; in production all of them are on and `manage.py check --deploy` has nothing to report.
 SESSION_COOKIE_HTTPONLY = True
@@ -216,6 +256,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -223,13 +264,53 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = []
     if not SECURE_HSTS_PRELOAD:
         # Preloading commits the council's whole domain to HTTPS for ever: the council decides
         # that (SECURE_HSTS_PRELOAD=true), so its absence is not reported as a warning.
-        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    if not SECURE_SSL_REDIRECT:
+        # Only ever off by saying so (SECURE_SSL_REDIRECT=false): the proxy in front redirects.
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): the pages load scripts, styles, fonts and images from
+# this site only, and no inline script or style is allowed anywhere ('unsafe-inline' is not
+# used). The JavaScript is a static module and every style is in the static stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # GOV.UK Frontend's stylesheet draws some icons as data: URIs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that username is refused from that address for AXES_COOLOFF_TIME, with the
+# lockout page (HTTP 429). Counting username and address together means nobody can lock
+# everyone out, nor another person out from elsewhere, by typing wrong passwords.
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out sign-in is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "agencies.lockout.locked_out"
+# The address that counts: the connecting one, or behind a proxy the one the proxy saw.
+AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -237,3 +318,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Spreadsheet imports of a plan's actions (imports app): the largest file an administrator may
+# upload, in bytes. 5 MB holds thousands of actions; larger files are refused with a message
+# rather than read into memory.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

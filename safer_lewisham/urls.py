@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from agencies.reset_forms import NewPasswordForm, ResetRequestForm
-from agencies.views import SignInView
+from agencies.views import NewPasswordView, SignInView
 from plans import views as plan_views
 
 from . import views as site_views
@@ -24,6 +24,8 @@ urlpatterns = [
     # Published plans, readable without signing in.
     path("public/", include("public.urls")),
     path("actions/", include("actions.urls")),
+    # Performance indicators: an indicator's page, recording its values, overriding a rating.
+    path("indicators/", include("indicators.urls")),
     # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one
     # include, so that both are in the one "reviews" namespace (reviews/urls.py).
     path("", include("reviews.urls")),
@@ -46,7 +48,7 @@ urlpatterns = [
     ),
     path(
         "sign-in/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        NewPasswordView.as_view(form_class=NewPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -57,3 +59,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", site_views.favicon),
 ]
+
+# An unhandled error's page; a database that cannot be reached gets "service unavailable" (503).
+handler500 = site_views.server_error

@@ -1,10 +1,19 @@
-"""Shared fixtures: the people of each role, signed in."""
+"""Shared fixtures: the people of each role, signed in.
+
+Signing in: the fixtures use `force_login`, which skips authentication. Tests about signing in
+post the sign-in form as a person does. `client.login()` is not used: it authenticates without
+a request, which django-axes' login throttling (AxesStandaloneBackend) refuses.
+"""
+
+import os
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from agencies import roles
 from plans.demo import restore_completion_statuses
@@ -15,6 +24,20 @@ from tests.factories import (
     SuperuserFactory,
     UserFactory,
 )
+
+# Property-based tests (hypothesis): a modest number of examples keeps the suite fast; tests that
+# use the database have no deadline (a slow database is not a failure of the property).
+# HYPOTHESIS_PROFILE=thorough runs many more, for a search by hand.
+hypothesis_settings.register_profile(
+    "default",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("default"), max_examples=2000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

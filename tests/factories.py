@@ -1,5 +1,7 @@
 """factory-boy factories for every model, in one place. A test builds only what it needs."""
 
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -12,8 +14,10 @@ from actions.models import (
 )
 from agencies.models import Agency, Profile
 from consultation.models import Comment
+from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from plans.models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
 from priorities.models import Priority, Strand
+from rounds.models import RoundEmail, UpdateWindow
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -189,3 +193,72 @@ class CommentFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(AnnualPlanFactory, status="consultation")
     text = factory.Sequence(lambda n: f"Comment number {n} on the draft.")
     author = factory.SubFactory(UserFactory)
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A quarterly "higher is better" count for a plan, with an annual target of 20 and a
+    tolerance of 2, reported by an agency."""
+
+    class Meta:
+        model = Indicator
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    name = factory.Sequence(lambda n: f"Referrals to services {n}")
+    description = "Referrals received in the quarter."
+    unit = Indicator.Unit.NUMBER
+    direction = Indicator.Direction.HIGHER
+    frequency = Indicator.Frequency.QUARTERLY
+    baseline_value = 15
+    baseline_period = "2016-17"
+    annual_target = 20
+    tolerance = 2
+    source_agency = factory.SubFactory(AgencyFactory)
+    order = factory.Sequence(lambda n: n)
+
+
+class IndicatorTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    quarter = 1
+    value = 10
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    """A value, rated on save against the indicator's target (indicators/rating.py)."""
+
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    quarter = 1
+    value = 20
+    note = "Figures from the agency's case management system."
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class UpdateWindowFactory(factory.django.DjangoModelFactory):
+    """The Q3 window of a 2017-18 plan: 17 December 2017 to 10 January 2018 (the defaults)."""
+
+    class Meta:
+        model = UpdateWindow
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    quarter = 3
+    opens_on = factory.LazyFunction(lambda: date(2017, 12, 17))
+    closes_on = factory.LazyFunction(lambda: date(2018, 1, 10))
+
+
+class RoundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoundEmail
+
+    window = factory.SubFactory(UpdateWindowFactory)
+    recipient = factory.SubFactory(UserFactory)
+    kind = RoundEmail.Kind.OPENING
+    status = RoundEmail.Status.SENT
+    to_address = factory.LazyAttribute(lambda e: e.recipient.email)
+    subject = "Updates for Q3 2017-18 due by 10 January 2018"
+    body = "Dear officer, ..."
+    attempts = 1

@@ -27,11 +27,19 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from actions.models import Action, ProgressUpdate
-from tests.factories import UserFactory
+from consultation.models import Comment
+from indicators.models import Indicator
+from tests.factories import (
+    CommentFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password
 MATRIX_NARRATIVE = "Recorded by the access matrix."
+CONSULTATION_PLAN = "plan-in-consultation"
 
 ANONYMOUS = "anonymous"
 OTHER_OFFICER = "other_officer"  # an officer of another agency than the action's lead
@@ -140,6 +148,102 @@ EXPECTED = {
         MEMBER: (403, 403),
         ADMINISTRATOR: (200, 302),
     },
+    # Consultation and sign-off (issue 5). The plan's status page: read by everyone signed in;
+    # a move (here closing the active plan) made only by the role allowed it: administrators
+    # (the chair may sign off, not close). The comments of a plan out for consultation: read
+    # by everyone signed in, added by every role, marked addressed (or open again) by
+    # administrators only, by POST.
+    "plans:status": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 403),
+        OFFICER: (200, 403),
+        MEMBER: (200, 403),
+        ADMINISTRATOR: (200, 302),
+    },
+    "consultation:list": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "consultation:add": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 302),
+        OFFICER: (200, 302),
+        MEMBER: (200, 302),
+        ADMINISTRATOR: (200, 302),
+    },
+    "consultation:address": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 403),
+        ADMINISTRATOR: (405, 302),
+    },
+    "consultation:reopen": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 403),
+        ADMINISTRATOR: (405, 302),
+    },
+    # Roll forward and publishing (issue 5). Rolling a plan forward into next year's: its form
+    # and its POST, administrators only. Publishing (and unpublishing) a signed-off plan: POST
+    # only, administrators only. The public pages: a published plan and the list of them, read
+    # by anyone, signed in or not; nobody posts to them.
+    "plans:roll_forward": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (403, 403),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 302),
+    },
+    "plans:publish": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 403),
+        ADMINISTRATOR: (405, 302),
+    },
+    "public:index": {
+        ANONYMOUS: (200, 405),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "public:plan": {
+        ANONYMOUS: (200, 405),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    # Performance indicators (issue 7). An indicator's page: read by everyone signed in.
+    # Recording a value: officers of its source agency (the action's lead agency here) and
+    # administrators. Overriding a value's rating: POST only, administrators only.
+    "indicators:detail": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "indicators:record": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (200, 302),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 302),
+    },
+    "indicators:override": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (405, 403),
+        OFFICER: (405, 403),
+        MEMBER: (405, 403),
+        ADMINISTRATOR: (405, 302),
+    },
     # Signing in and out. A signed-in person is sent on from the sign-in page.
     "login": {
         ANONYMOUS: (200, 302),
@@ -234,6 +338,9 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "favicon.ico",
+    # Roll forward and publishing (issue 5): the published plans.
+    "public:index",
+    "public:plan",
 }
 # The only cells that change the action or its progress.
 EDITS = {("actions:update", OFFICER), ("actions:update", ADMINISTRATOR)}
@@ -272,10 +379,53 @@ URL_KWARGS = {
             "reviews:reopen",
         ]
     },
+    # Consultation and sign-off (issue 5): the comments are those of a plan out for
+    # consultation (the site's plan is active, so that its action can be updated).
+    "plans:status": lambda site: {"slug": site.plan.slug},
+    "consultation:list": lambda site: {"slug": consultation_comment().plan.slug},
+    "consultation:add": lambda site: {"slug": consultation_comment().plan.slug},
+    **{
+        page: (
+            lambda site: {"slug": consultation_comment().plan.slug, "pk": consultation_comment().pk}
+        )
+        for page in ["consultation:address", "consultation:reopen"]
+    },
+    # Roll forward and publishing (issue 5): the public plan page is that of the site's plan,
+    # published for the purpose.
+    "plans:roll_forward": lambda site: {"slug": site.plan.slug},
+    "plans:publish": lambda site: {"slug": site.plan.slug},
+    "public:plan": lambda site: {"slug": published(site.plan).slug},
+    # Performance indicators (issue 7): an indicator the action's lead agency reports.
+    **{
+        page: (lambda site: {"pk": site_indicator(site).pk})
+        for page in ["indicators:detail", "indicators:record", "indicators:override"]
+    },
     "password_reset_confirm": lambda site: {"uidb64": site.uidb64, "token": site.token},
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
 }
+
+
+def consultation_comment():
+    """A comment on a plan out for consultation, made the first time a page asks for it."""
+    comment = Comment.objects.filter(plan__slug=CONSULTATION_PLAN).first()
+    return comment or CommentFactory(plan__slug=CONSULTATION_PLAN, plan__status="consultation")
+
+
+def published(plan):
+    """The plan, published on the public pages (it is active, so it may be)."""
+    type(plan).objects.filter(pk=plan.pk).update(published_at=timezone.now())
+    return plan
+
+
+def site_indicator(site):
+    """Performance indicators (issue 7): an indicator of the site's plan that the action's lead
+    agency reports, with a Q3 value, made the first time a page asks for it."""
+    indicator = Indicator.objects.filter(plan=site.plan).first()
+    if indicator is None:
+        indicator = IndicatorFactory(plan=site.plan, source_agency=site.action.lead_agency)
+        IndicatorValueFactory(indicator=indicator, quarter=3, value=18)
+    return indicator
 
 
 def post_data(page, site):
@@ -291,6 +441,25 @@ def post_data(page, site):
             "action_version": str(action.version),
             "update_version": "",
         }
+    if page == "plans:status":
+        return {"to": "closed", "expected": site.plan.status}
+    if page == "consultation:add":
+        return {"text": "Commented by the access matrix."}
+    if page == "plans:roll_forward":
+        return {
+            "into": "new",
+            "title": "Rolled forward by the access matrix",
+            "slug": "rolled-forward-by-the-access-matrix",
+            "financial_year": str(site.plan.financial_year + 1),
+            "actions": [str(action.pk)],
+        }
+    if page == "plans:publish":
+        return {"action": "publish"}
+    # Performance indicators (issue 7): the Q4 value, and an override of the Q3 rating.
+    if page == "indicators:record":
+        return {"quarter": "4", "value": "21", "note": "Recorded by the access matrix."}
+    if page == "indicators:override":
+        return {"quarter": "3", "q3-rating": "green", "q3-reason": "Overridden by the matrix."}
     if page == "login":
         return {"username": "officer", "password": PASSWORD}
     if page == "password_reset":

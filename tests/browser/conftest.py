@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE_SCRIPT.read_text() if AXE_SCRIPT.exists() else ""
 # WCAG 2.2 A and AA, and the 2.0 and 2.1 rules they include.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
@@ -55,19 +56,58 @@ def browser():
         browser.close()
 
 
+# Reports each Content Security Policy violation on the console, where the page fixture (or
+# watch_for_csp_violations) picks it up: the policy (CONTENT_SECURITY_POLICY in settings) must
+# never block anything the pages do. Playwright's init scripts are not subject to the policy.
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`securitypolicyviolation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || "inline"} at ${event.sourceFile || event.documentURI}`
+    + `:${event.lineNumber} (${event.sample || "no sample"})`);
+});
+"""
+
+
+def is_csp_violation(text):
+    """Chromium's own console message for a blocked resource or inline code ("Refused to load
+    the script ... because it violates the following Content Security Policy directive"), or
+    the reporter's above."""
+    return (
+        text.startswith("Refused to")
+        or "Content Security Policy" in text
+        or text.startswith("securitypolicyviolation")
+    )
+
+
+def watch_for_csp_violations(context, violations):
+    """Append every CSP violation of the context's pages to `violations` (a list)."""
+    context.add_init_script(CSP_VIOLATION_REPORTER)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"CSP: {message.text}") if is_csp_violation(message.text) else None
+        ),
+    )
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    errors = []
+    # Any CSP violation fails the test, as a script error does.
+    watch_for_csp_violations(context, errors)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
         lambda message: (
             errors.append(message.text)
             # A 404 page is itself answered 404; failed sub-resources are caught below instead.
-            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            # CSP violations are recorded by watch_for_csp_violations.
+            if message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and not is_csp_violation(message.text)
             else None
         ),
     )
@@ -94,7 +134,9 @@ def axe_check():
     """Run axe-core in the page against WCAG 2.2 A and AA; return the violations."""
 
     def check(page):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Evaluated rather than added as a <script> tag: the Content Security Policy refuses
+        # inline scripts, and Playwright's evaluation is not subject to it.
+        page.evaluate(AXE_SOURCE)
         result = page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )

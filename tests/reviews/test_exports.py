@@ -30,6 +30,8 @@ from reviews.spreadsheets import build_csv, build_xlsx
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     PriorityFactory,
     ProgressUpdateFactory,
     StrandFactory,
@@ -72,6 +74,24 @@ def test_the_xlsx_opens_with_openpyxl_and_holds_every_action_in_plan_order():
 
     assert column(sheet, "Reference") == [f"1.{n}" for n in range(1, 13)]
     assert column(sheet, "Action") == [f"Action {n} will be done." for n in range(1, 13)]
+
+
+def test_both_spreadsheets_hold_sub_items_and_partners_for_the_import_to_read_back():
+    """The columns an import (imports/) needs to rebuild the plan: sub-items after the action,
+    partners after the lead officer."""
+    rows = [make_row(1, sub_items="a) First item\nb) Second item", partners="NPS; London CRC")]
+    review = make_review(rows)
+
+    sheet = workbook_of(review)["Actions"]
+    parsed = csv_rows(build_csv(review))
+
+    headings = header(sheet)
+    assert headings.index("Sub-items") == headings.index("Action") + 1
+    assert headings.index("Partners") == headings.index("Lead officer") + 1
+    assert column(sheet, "Sub-items") == ["a) First item\nb) Second item"]
+    assert column(sheet, "Partners") == ["NPS; London CRC"]
+    assert parsed[0]["Sub-items"] == "a) First item\nb) Second item"
+    assert parsed[0]["Partners"] == "NPS; London CRC"
 
 
 def test_the_xlsx_has_a_strand_column_and_filters_over_the_whole_table():
@@ -243,6 +263,11 @@ def make_plan(actions=2, updates_per_action=2, **kwargs):
                 author=author,
                 completion_status=completion_status("in-progress"),
             )
+        # Performance indicators (issue 7): one per action, with a target and values.
+        value = IndicatorValueFactory(indicator__plan=plan, quarter=1, value=n)
+        IndicatorTargetFactory(indicator=value.indicator, quarter=3, value=n + 1)
+        for quarter in range(2, updates_per_action + 1):
+            IndicatorValueFactory(indicator=value.indicator, quarter=quarter, value=n)
     return plan
 
 

@@ -103,6 +103,7 @@ def text_of(review, partnership=PARTNERSHIP) -> str:
 
 SECTIONS = [
     "Headline figures",
+    "Performance indicators",
     "Exceptions: red and amber actions",
     "Completed, late and not updated",
     "Breakdowns",

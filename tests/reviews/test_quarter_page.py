@@ -14,6 +14,8 @@ from plans.models import AnnualPlan
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     PriorityFactory,
     ProgressUpdateFactory,
     StrandFactory,
@@ -239,6 +241,11 @@ def grow(plan, count):
         )
         for quarter in (1, 2, 3):
             ProgressUpdateFactory(action=action, quarter=quarter, rag_rating="red")
+        # Performance indicators (issue 7): one per action, with a target and three values.
+        value = IndicatorValueFactory(indicator__plan=plan, quarter=1)
+        IndicatorTargetFactory(indicator=value.indicator, quarter=3)
+        for quarter in (2, 3):
+            IndicatorValueFactory(indicator=value.indicator, quarter=quarter)
 
 
 @pytest.mark.parametrize("address", ["3/", "3/actions/", "3/actions/?figure=off_track"])

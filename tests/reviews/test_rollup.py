@@ -17,6 +17,8 @@ from tests.factories import (
     ActionFactory,
     AgencyFactory,
     AnnualPlanFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     PriorityFactory,
     ProgressUpdateFactory,
     StrandFactory,
@@ -395,6 +397,11 @@ def test_it_takes_the_same_number_of_queries_however_many_actions_and_updates(pl
             action = action_in(strand, theme=ThemeFactory(plan=plan), lead_officer=UserFactory())
             for quarter in (1, 2, 3):
                 ProgressUpdateFactory(action=action, quarter=quarter)
+            # Performance indicators (issue 7): one per action, with a target and values.
+            value = IndicatorValueFactory(indicator__plan=plan, quarter=1)
+            IndicatorTargetFactory(indicator=value.indicator, quarter=3)
+            for quarter in (2, 3):
+                IndicatorValueFactory(indicator=value.indicator, quarter=quarter)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

@@ -1,0 +1,339 @@
+"""Every page of the service, as each role, in real Chromium: no WCAG 2.2 A/AA violations found
+by axe-core, no errors from the Nu HTML Checker (vnu), and no link that leads to an error.
+
+The pages are found the way people find them: each role signs in and follows every link it is
+shown, breadth first, opening each URL pattern of the site at most a few times (the 37 actions of
+the demo plan are one pattern). Then the resolver's list of patterns is compared with what was
+opened, so that a new page nobody links to, or that this crawl cannot reach, fails
+`test_the_crawl_reached_every_page_of_the_site` until it is reached or excused below with a reason.
+Forms with errors and error pages, which no link leads to, are made on purpose by
+`test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker`.
+"""
+
+import json
+import shutil
+import subprocess
+from collections import deque
+from datetime import date
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from tests.browser.conftest import watch_for_csp_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = shutil.which("java")
+
+# Each role and the demo login it signs in with (None: not signed in).
+ROLES = {
+    "anonymous": None,
+    "officer": "officer",  # Lewisham Council's community safety officer
+    "other_officer": "police",  # an officer of another agency
+    "chair": "chair",
+    "administrator": "admin",
+}
+# Where each role starts.
+STARTS = {
+    "anonymous": ["/public/", "/sign-in/"],
+    "officer": ["/"],
+    "other_officer": ["/"],
+    "chair": ["/"],
+    "administrator": ["/", "/admin/"],
+}
+# How many URLs of one pattern a role opens: enough to see the pattern's variations (a plan with
+# and without priorities, an open and a closed quarter), few enough to keep the run short.
+PER_PATTERN = 3
+ADMIN_PER_PATTERN = 1
+# Links the crawl does not follow: signing out ends the crawl's session; admin's "view site"
+# and documentation pages are Django's own.
+NOT_FOLLOWED_PREFIXES = ("/sign-out/", "/admin/logout/", "/admin/doc/")
+
+# Patterns no link leads to, or which are not pages, each with the reason.
+EXCUSED = {
+    "logout": "a POST-only button (sign out), checked in test_access",
+    "reviews:close": "a POST-only button, checked in test_access and the chair's journey",
+    "reviews:reopen": "a POST-only button, checked in test_access",
+    "password_reset_confirm": "reached from the e-mailed link only (tests/agencies/"
+    "test_password_reset.py)",
+    "password_reset_complete": "reached after a reset only; covered by the password reset tests",
+    "password_reset_done": "reached after asking for a reset (tests/agencies/"
+    "test_password_reset.py)",
+    "favicon.ico": "a redirect to the icon file, not a page",
+    "plans:publish": "a POST-only button",
+    "consultation:address": "a POST-only button on the comments list",
+    "consultation:reopen": "a POST-only button on the comments list",
+    "indicators:override": "a POST-only form on the indicator's page, checked in test_access "
+    "and tests/indicators/test_indicator_page.py",
+}
+
+
+def _patterns(resolver=None, prefix="", namespace=None):
+    """(name, route) of every URL pattern of the site outside admin."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            ns = entry.namespace or namespace
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name
+            if name and namespace:
+                name = f"{namespace}:{name}"
+            yield name or prefix + str(entry.pattern), prefix + str(entry.pattern)
+
+
+def _pattern_of(path):
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name or match.route
+
+
+@pytest.fixture
+def every_kind_of_page(demo_data):
+    """The demo data, plus what makes the rarer pages exist: a closed quarter, a plan out for
+    consultation with comments, a published plan."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from consultation.models import Comment
+    from plans.models import AnnualPlan, PlanStatus
+    from reviews.models import QuarterClosure
+
+    users = get_user_model().objects
+    chair = users.get(username="chair")
+    plan = AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
+    QuarterClosure.objects.close(plan, 2, by=chair, on=date(2018, 1, 15))
+    plan.published_at = timezone.now()
+    plan.save()
+    draft = AnnualPlan.objects.get(slug="safer-lewisham-plan-18-19")
+    draft.status = PlanStatus.CONSULTATION
+    draft.save()
+    Comment.objects.create(plan=draft, author=chair, text="Add a strand on hate crime.")
+    Comment.objects.create(
+        plan=draft,
+        author=users.get(username="officer"),
+        text="Already addressed.",
+        addressed_at=timezone.now(),
+        addressed_by=users.get(username="admin"),
+    )
+
+
+@pytest.fixture(scope="module")
+def crawl_log():
+    """What every role's crawl opened, shared by the tests of this module."""
+    return {"visited": {}, "html": [], "problems": []}
+
+
+def _crawl(page, base_url, role, axe_check, log, html_dir):
+    start = STARTS[role]
+    queue = deque(urljoin(base_url, path) for path in start)
+    seen_urls = set(queue)
+    opened_per_pattern = {}
+    while queue:
+        url = queue.popleft()
+        path = urlsplit(url).path
+        pattern = _pattern_of(path)
+        if pattern is None:
+            continue  # a static file, or a link to somewhere else
+        limit = ADMIN_PER_PATTERN if pattern.startswith("admin:") else PER_PATTERN
+        if opened_per_pattern.get(pattern, 0) >= limit:
+            continue
+        # Downloads (PDF, spreadsheets, the import template) are not pages: asked for first,
+        # they are recorded and not opened in the browser.
+        head = page.request.get(url, max_redirects=0)
+        content_type = head.headers.get("content-type", "")
+        if head.status >= 400:
+            log["problems"].append(f"{role}: {url} answered {head.status}")
+            continue
+        if 300 <= head.status < 400 or "text/html" not in content_type:
+            opened_per_pattern[pattern] = opened_per_pattern.get(pattern, 0) + 1
+            log["visited"].setdefault(pattern, set()).add(role)
+            continue
+        response = page.goto(url)
+        opened_per_pattern[pattern] = opened_per_pattern.get(pattern, 0) + 1
+        log["visited"].setdefault(pattern, set()).add(role)
+        if response is None or response.status >= 400:
+            status = response.status if response else "nothing"
+            log["problems"].append(f"{role}: {url} answered {status}")
+            continue
+        violations = axe_check(page)
+        if violations:
+            log["problems"].append(f"{role}: {url} axe: {violations}")
+        if not pattern.startswith("admin:"):
+            name = f"{role}-{len(log['html']):04d}.html"
+            (html_dir / name).write_text(page.content(), encoding="utf-8")
+            log["html"].append((name, f"{role}: {url}"))
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            target = urljoin(url, href)
+            parts = urlsplit(target)
+            if parts.netloc != urlsplit(base_url).netloc or parts.path.startswith(
+                NOT_FOLLOWED_PREFIXES
+            ):
+                continue
+            target = parts._replace(fragment="").geturl()
+            if target not in seen_urls:
+                seen_urls.add(target)
+                queue.append(target)
+
+
+def test_every_page_as_every_role_passes_axe_and_the_html_checker(
+    browser, live_server, every_kind_of_page, axe_check, crawl_log, tmp_path
+):
+    for role, username in ROLES.items():
+        context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+        # A Content Security Policy violation on any page is a problem too.
+        watch_for_csp_violations(context, crawl_log["problems"])
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on(
+            "pageerror", lambda error, role=role: crawl_log["problems"].append(f"{role}: {error}")
+        )
+        try:
+            if username:
+                page.goto(live_server.url + "/sign-in/")
+                page.get_by_label("Username").fill(username)
+                page.get_by_label("Password").fill("safer-lewisham-demo")
+                page.get_by_role("button", name="Sign in").click()
+                page.wait_for_load_state()
+            _crawl(page, live_server.url, role, axe_check, crawl_log, tmp_path)
+        finally:
+            context.close()
+
+    problems = crawl_log["problems"]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    _check_html(tmp_path, crawl_log["html"])
+
+
+def _check_html(directory, pages):
+    """The Nu HTML Checker on every saved page: no errors (warnings are advice)."""
+    if JAVA is None:
+        pytest.skip("Java is not installed, so the Nu HTML Checker (vnu.jar) cannot run")
+    result = subprocess.run(  # noqa: S603 (fixed arguments: the pinned checker on our own files)
+        [JAVA, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", str(directory)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    names = dict(pages)
+    errors = [
+        f"{names.get(Path(urlsplit(m.get('url', '')).path).name, m.get('url'))}: "
+        f"line {m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
+
+
+def test_the_crawl_reached_every_page_of_the_site(crawl_log):
+    """Run after the crawl (same module, in order): every pattern was opened by some role, or is
+    excused with a reason."""
+    if not crawl_log["visited"]:
+        pytest.skip("the crawl did not run")
+    names = {name for name, _route in _patterns()}
+    missing = sorted(names - set(crawl_log["visited"]) - set(EXCUSED))
+    assert missing == []
+    # An excuse for a pattern that no longer exists, or that is now reached, is out of date.
+    assert sorted(set(EXCUSED) - names) == []
+
+
+def _sign_in(page, base_url, username):
+    page.goto(base_url + "/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("safer-lewisham-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker(
+    browser, live_server, every_kind_of_page, axe_check, tmp_path
+):
+    """The pages people meet when something goes wrong: each form of the service sent with a
+    mistake, and the 403 and 404 pages."""
+    from actions.models import Action
+
+    url = live_server.url
+    police_action = Action.objects.filter(lead_agency__slug="metropolitan-police").first()
+    council_action = Action.objects.filter(
+        lead_agency__slug="lewisham-council", strand__priority__plan__slug__endswith="17-18"
+    ).first()
+    pages = []
+
+    def check(page, label):
+        violations = axe_check(page)
+        assert violations == [], f"{label}: {violations}"
+        name = f"error-{len(pages):02d}.html"
+        (tmp_path / name).write_text(page.content(), encoding="utf-8")
+        pages.append((name, label))
+
+    csp_violations = []
+
+    def as_role(username):
+        context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+        watch_for_csp_violations(context, csp_violations)
+        page = context.new_page()
+        if username:
+            _sign_in(page, url, username)
+        return context, page
+
+    context, page = as_role(None)
+    page.goto(url + "/sign-in/")
+    page.get_by_label("Username").fill("officer")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect_error_summary(page)
+    check(page, "sign-in with a wrong password")
+    page.goto(url + "/sign-in/reset/")
+    page.get_by_role("button", name="Send the link").click()
+    expect_error_summary(page)
+    check(page, "password reset without an address")
+    context.close()
+
+    context, page = as_role("officer")
+    response = page.goto(url + f"/actions/{police_action.pk}/update/")
+    assert response.status == 403
+    check(page, "403: another agency's action")
+    response = page.goto(url + "/plans/no-such-plan/")
+    assert response.status == 404
+    check(page, "404")
+    page.goto(url + f"/actions/{council_action.pk}/update/")
+    page.get_by_label("Amber", exact=True).check()
+    page.get_by_label("Narrative", exact=True).fill("")
+    page.get_by_role("button", name="Save progress").click()
+    expect_error_summary(page)
+    check(page, "progress form: amber without a narrative")
+    context.close()
+
+    context, page = as_role("chair")
+    page.goto(url + "/plans/safer-lewisham-plan-18-19/comments/new/")
+    page.get_by_role("button", name="Add comment").click()
+    expect_error_summary(page)
+    check(page, "comment form: empty")
+    context.close()
+
+    context, page = as_role("admin")
+    page.goto(url + "/plans/safer-lewisham-plan-17-18/roll-forward/")
+    page.get_by_label("Into a new plan").check()
+    page.get_by_label("Web address").fill("safer-lewisham-plan-17-18")
+    page.get_by_role("button", name="Roll forward").click()
+    expect_error_summary(page)
+    check(page, "roll forward: a web address already taken")
+    context.close()
+
+    assert csp_violations == []
+    _check_html(tmp_path, pages)
+
+
+def expect_error_summary(page):
+    from playwright.sync_api import expect
+
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
