@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Theme
 from priorities.models import Strand
-from safer_lewisham.admin_accessibility import LabelledTabularInline
+from safer_lewisham.admin_accessibility import LabelledListEditableMixin, LabelledTabularInline
 
 from .forms import ActionAdminForm, TimeframeAdminForm, strand_with_plan, theme_with_plan
 from .models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
@@ -377,7 +377,7 @@ class TimeframeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CompletionStatus)
-class CompletionStatusAdmin(SimpleHistoryAdmin):
+class CompletionStatusAdmin(LabelledListEditableMixin, SimpleHistoryAdmin):
     list_display = ["name", "order", "counts_as_complete", "is_default"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ("name",)}

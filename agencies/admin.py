@@ -8,6 +8,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
+from safer_lewisham.admin_accessibility import LabelledSplitDateTimeMixin
+
 from .models import Agency, Profile
 
 User = get_user_model()
@@ -44,7 +46,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(LabelledSplitDateTimeMixin, BaseUserAdmin):
     inlines = [ProfileInline]
     # Groups as checkboxes, permissions as a plain list: admin's two-box "horizontal filter"
     # widget fails the accessibility checks (ARIA on its search icons).
