@@ -58,6 +58,11 @@ class ActionAdminForm(forms.ModelForm):
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan or self._instance_plan()
+        if "completion_status" in self.fields:
+            # The field has a default, so its select offers no empty choice; HTML does not
+            # allow such a select to carry `required` (the Nu HTML Checker says so). The form
+            # still requires a value.
+            self.fields["completion_status"].widget.use_required_attribute = lambda initial: False
         if self.instance.timeframe_id:
             self.fields["timeframe_wording"].initial = self.instance.timeframe.wording
         if "theme" in self.fields:

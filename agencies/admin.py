@@ -52,6 +52,15 @@ class UserAdmin(LabelledSplitDateTimeMixin, BaseUserAdmin):
     # widget fails the accessibility checks (ARIA on its search icons).
     filter_horizontal = ()
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "password" in form.base_fields:
+            # Django's own template puts `disabled` on a <div>, which is not valid HTML.
+            form.base_fields[
+                "password"
+            ].widget.template_name = "agencies/widgets/read_only_password_hash.html"
+        return form
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["widget"] = forms.CheckboxSelectMultiple

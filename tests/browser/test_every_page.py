@@ -172,10 +172,9 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
         csp_violations.clear()
         if violations:
             log["problems"].append(f"{role}: {url} axe: {violations}")
-        if not pattern.startswith("admin:"):
-            name = f"{role}-{len(log['html']):04d}.html"
-            (html_dir / name).write_text(page.content(), encoding="utf-8")
-            log["html"].append((name, f"{role}: {url}"))
+        name = f"{role}-{len(log['html']):04d}.html"
+        (html_dir / name).write_text(page.content(), encoding="utf-8")
+        log["html"].append((name, f"{role}: {url}"))
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             target = urljoin(url, href)
             parts = urlsplit(target)
