@@ -180,6 +180,20 @@ class ActionAdmin(SimpleHistoryAdmin):
     # Plain selects and checkboxes rather than admin's select2 autocompletes, whose markup fails
     # the accessibility checks (unnamed comboboxes); a partnership has tens of agencies.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if (
+            db_field.many_to_many
+            and formfield is not None
+            and isinstance(formfield.widget, RelatedFieldWidgetWrapper)
+        ):
+            # Checkboxes, without admin's add/change links: its popup script adds a new
+            # agency to every list of agencies on the page and expects each to be a <select>.
+            formfield.widget = formfield.widget.widget
+            formfield.widget.attrs.pop("data-context", None)
+        return formfield
+
     inlines = [ActionSubItemInline, ProgressUpdateInline]
     list_display = [
         "reference",
