@@ -51,6 +51,9 @@ STARTS = {
 # and without priorities, an open and a closed quarter), few enough to keep the run short.
 PER_PATTERN = 1
 ADMIN_PER_PATTERN = 1
+# Patterns whose URLs differ in what they lead to: every plan (active, in consultation, a
+# draft...) and a closed as well as an open quarter.
+PATTERN_LIMITS = {"plans:detail": 4, "reviews:quarter": 3, "public:plan": 2}
 # Links the crawl does not follow: signing out ends the crawl's session; admin's "view site"
 # and documentation pages are Django's own.
 NOT_FOLLOWED_PREFIXES = ("/sign-out/", "/admin/logout/", "/admin/doc/")
@@ -145,7 +148,9 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
         pattern = _pattern_of(path)
         if pattern is None:
             continue  # a static file, or a link to somewhere else
-        limit = ADMIN_PER_PATTERN if pattern.startswith("admin:") else PER_PATTERN
+        limit = PATTERN_LIMITS.get(
+            pattern, ADMIN_PER_PATTERN if pattern.startswith("admin:") else PER_PATTERN
+        )
         if opened_per_pattern.get(pattern, 0) >= limit:
             continue
         # Downloads (PDF, spreadsheets, the import template) are not pages: asked for first,

@@ -38,8 +38,8 @@ def test_the_plans_year_from_export_to_the_public_page(
 
     # 2. A new, empty plan in admin, and the export imported into it, through the preview.
     page.goto(url + "/admin/plans/annualplan/add/")
-    page.get_by_label("Title", exact=True).fill("Safer Lewisham Plan 17-18 (copy)")
-    page.get_by_label("Financial year", exact=True).fill("2017")
+    page.locator("#id_title").fill("Safer Lewisham Plan 17-18 (copy)")
+    page.locator("#id_financial_year").fill("2017")
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     page.get_by_role("link", name="Import actions from a spreadsheet").click()
