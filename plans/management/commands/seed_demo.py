@@ -20,7 +20,7 @@ SITE_URL = "http://127.0.0.1:8000/"
 # What each role of the data file may do, as the printed logins say it.
 ROLE_ABILITIES = {
     "administrator": "everything, including Plan administration",
-    "chair": "reads everything; closes a quarter after its meeting",
+    "chair": "reads everything; comments, signs plans off and closes quarters",
     "officer": "records progress on the actions their agency leads",
 }
 
