@@ -1,5 +1,7 @@
 """Commenting on a plan out for consultation: on the plan as a whole, a strand or an action."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -148,7 +150,11 @@ def test_someone_without_the_permission_to_comment_may_not(client, plan):
 
 def test_a_comment_typed_before_the_session_ran_out_comes_back_unsaved(client, member, plan):
     url = add_url(plan)
-    client.post(url, {"text": "Typed while signed out."})  # no session: kept, not saved
+    client.force_login(member)
+    form = client.get(url).content.decode()
+    shown_to = re.search(r'name="shown_to" value="([^"]+)"', form).group(1)
+    client.logout()  # the session ran out
+    client.post(url, {"text": "Typed while signed out.", "shown_to": shown_to})  # kept, not saved
     client.force_login(member)
 
     response = client.get(url)

@@ -1,13 +1,16 @@
 """The public pages: a published plan, read-only and open to anyone, with its latest closed
 quarter's progress, and never an officer's name or an internal narrative."""
 
+import re
 from datetime import date, timedelta
+from html import unescape
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -26,6 +29,7 @@ from tests.factories import (
     completion_status,
 )
 from tests.pages import text_of
+from tests.test_admin import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +161,6 @@ def test_it_shows_the_plan_its_principles_strands_and_actions(client, plan):
         "1.2 Open Day with the community a) Clare's Law",
         "March 18",
         "Lewisham Council With Athena, Victim Support",
-        "Not started",
     ):
         assert expected in text
 
@@ -296,3 +299,157 @@ def test_the_number_of_queries_does_not_grow_with_the_plan(client, member, signe
 
     assert queries_for(client, url(small)) == queries_for(client, url(large))
     assert queries_for(client, "/public/") == index_with_one
+
+
+# Completion as the meeting saw it ---------------------------------------------------------------
+
+
+def completion_cell(response, action):
+    """The text of the action's Completed cell on the public page ("" when it has none)."""
+    html = response.content.decode()
+    row = re.search(rf'<tr[^>]*id="action-{action.pk}".*?</tr>', html, re.S).group(0)
+    cell = re.search(r'class="[^"]*app-action-table__completion[^"]*">(.*?)</td>', row, re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", cell.group(1))).split()) if cell else ""
+
+
+def test_it_shows_each_actions_completion_as_the_meeting_saw_it(client, plan):
+    action = ActionFactory(strand__priority__plan=plan)
+    ProgressUpdateFactory(
+        action=action, quarter=2, completion_status=completion_status("in-progress")
+    )
+    close(plan, 2)
+    Action.objects.filter(pk=action.pk).update(completion_status=completion_status("complete"))
+
+    assert completion_cell(client.get(url(plan)), action) == "In progress"
+
+
+def test_a_completion_note_typed_after_the_meeting_is_not_public(client, plan):
+    action = ActionFactory(strand__priority__plan=plan, completion_note="Within YOS")
+    close(plan, 2)
+    Action.objects.filter(pk=action.pk).update(completion_note="Daniel Osei is off sick")
+
+    response = client.get(url(plan))
+
+    assert completion_cell(response, action) == "Not started Within YOS"
+    assert "Daniel Osei" not in response.content.decode()
+
+
+def test_an_action_added_after_the_review_shows_no_completion(client, plan):
+    close(plan, 2)
+    added = ActionFactory(
+        strand__priority__plan=plan,
+        completion_status=completion_status("complete"),
+        completion_note="Finished by Daniel Osei",
+    )
+
+    response = client.get(url(plan))
+
+    assert completion_cell(response, added) == ""
+    assert "Added after this review" in text_of(response)
+    assert "Daniel Osei" not in response.content.decode()
+
+
+def test_with_no_closed_quarter_it_shows_no_completion_and_says_so_once(client, plan):
+    for note in ("Finished by Daniel Osei", "Within YOS"):
+        ActionFactory(
+            strand__priority__plan=plan,
+            completion_status=completion_status("complete"),
+            completion_note=note,
+        )
+
+    response = client.get(url(plan))
+
+    html, text = response.content.decode(), text_of(response)
+    assert "Daniel Osei" not in html
+    assert "Within YOS" not in html
+    assert "Completed" not in text
+    assert "app-tick" not in html
+    assert (
+        text.count("progress and completion will be shown once the partnership has reviewed a") == 1
+    )
+
+
+def test_an_internal_updates_completion_note_is_not_public(client, plan):
+    action = ActionFactory(strand__priority__plan=plan, completion_note="Daniel Osei is off sick")
+    ProgressUpdateFactory(
+        action=action,
+        quarter=2,
+        completion_status=action.completion_status,
+        narrative="Kept to the partnership",
+        internal=True,
+    )
+    close(plan, 2)
+
+    response = client.get(url(plan))
+
+    assert completion_cell(response, action) == "Not started"
+    assert "Daniel Osei" not in response.content.decode()
+
+
+# Internal takes effect at once ------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_with_a_public_narrative(plan):
+    update = ProgressUpdateFactory(
+        action=ActionFactory(strand__priority__plan=plan),
+        quarter=2,
+        narrative="The named victim has moved to Catford.",
+    )
+    close(plan, 2)
+    return update
+
+
+def test_an_update_marked_internal_in_admin_after_closing_leaves_the_public_page(
+    client, plan, administrator, closed_with_a_public_narrative
+):
+    update = closed_with_a_public_narrative
+    assert "moved to Catford" in text_of(client.get(url(plan)))
+    admin = Client()
+    admin.force_login(administrator)
+
+    submit(
+        admin, f"/admin/actions/progressupdate/{update.pk}/change/", ProgressUpdate, internal="on"
+    )
+
+    update.refresh_from_db()
+    assert update.internal is True
+    response = client.get(url(plan))
+    assert "moved to Catford" not in response.content.decode()
+    assert "Internal update: not published" in text_of(response)
+
+
+def test_an_update_marked_internal_through_the_model_after_closing_leaves_the_public_page(
+    client, plan, closed_with_a_public_narrative
+):
+    update = closed_with_a_public_narrative
+    update.internal = True
+    update.save()
+
+    response = client.get(url(plan))
+
+    assert "moved to Catford" not in response.content.decode()
+    assert "Internal update: not published" in text_of(response)
+
+
+def test_a_deleted_updates_narrative_leaves_the_public_page(
+    client, plan, closed_with_a_public_narrative
+):
+    closed_with_a_public_narrative.delete()
+
+    assert "moved to Catford" not in client.get(url(plan)).content.decode()
+
+
+def test_an_update_made_public_after_closing_stays_internal_until_the_quarter_is_closed_again(
+    client, plan
+):
+    update = ProgressUpdateFactory(
+        action=ActionFactory(strand__priority__plan=plan),
+        quarter=2,
+        narrative="The named victim has moved to Catford.",
+        internal=True,
+    )
+    close(plan, 2)
+    ProgressUpdate.objects.filter(pk=update.pk).update(internal=False)
+
+    assert "moved to Catford" not in client.get(url(plan)).content.decode()
