@@ -12,7 +12,7 @@ PORT ?= 8000
 .PHONY: run test lint bootstrap assets migrate clean
 
 run: bootstrap migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --site-url http://$(HOST):$(PORT)/
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

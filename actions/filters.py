@@ -9,7 +9,9 @@ from crispy_forms_gds.layout import HTML, Div, Field, Layout
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django_filters.fields import ModelChoiceField
 
+from govuk.forms import GovukErrorMessages, RowChoice
 from plans.models import AnnualPlan, Theme
 from priorities.models import Strand
 
@@ -26,7 +28,7 @@ def _choice_error(what):
     return {"invalid_choice": f"Select {what} in the list"}
 
 
-class MyActionsFilterForm(forms.Form):
+class MyActionsFilterForm(GovukErrorMessages, forms.Form):
     """The filter form, laid out with GOV.UK markup: the search box and the lists four to a
     row, then the buttons. The page renders the <form> tag itself (method GET)."""
 
@@ -65,6 +67,14 @@ class MyActionsFilterForm(forms.Form):
         )
 
 
+class RowChoiceField(RowChoice, ModelChoiceField):
+    """django-filter's list of rows, refusing what can be no row (a NUL) with its own message."""
+
+
+class RowChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = RowChoiceField
+
+
 class MyActionsFilter(django_filters.FilterSet):
     """Narrows a person's own actions (see `for_user`). The plan, strand and theme lists offer
     only the plans, strands and themes their actions belong to.
@@ -77,7 +87,11 @@ class MyActionsFilter(django_filters.FilterSet):
         label="Words or reference",
         method="search",
         max_length=200,
-        error_messages={"max_length": "Search words must be 200 characters or fewer"},
+        error_messages={
+            "max_length": "Search words must be 200 characters or fewer",
+            "null_characters_not_allowed": "Search words must not include hidden control "
+            "characters",
+        },
     )
     plan = django_filters.ChoiceFilter(
         label="Plan",
@@ -97,7 +111,7 @@ class MyActionsFilter(django_filters.FilterSet):
         empty_label="All themes",
         error_messages=_choice_error("a theme"),
     )
-    completion = django_filters.ModelChoiceFilter(
+    completion = RowChoiceFilter(
         label="Completion",
         field_name="completion_status",
         to_field_name="slug",

@@ -6,6 +6,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from govuk.forms import GovukErrorMessages, ModelChoiceField, ModelMultipleChoiceField
 from plans.models import Theme
 from priorities.models import Strand
 
@@ -23,7 +24,7 @@ def strand_with_plan(strand):
     return f"{strand.priority.plan} › {strand.priority} › {strand}"
 
 
-class ActionAdminForm(forms.ModelForm):
+class ActionAdminForm(GovukErrorMessages, forms.ModelForm):
     """An action with its timeframe typed as the plan words it.
 
     The wording is turned into the plan's shared Timeframe on save. Wording the reader cannot
@@ -54,6 +55,14 @@ class ActionAdminForm(forms.ModelForm):
             "completion_status",
             "completion_note",
         ]
+        field_classes = {
+            "strand": ModelChoiceField,
+            "theme": ModelChoiceField,
+            "lead_agency": ModelChoiceField,
+            "lead_officer": ModelChoiceField,
+            "partner_agencies": ModelMultipleChoiceField,
+            "completion_status": ModelChoiceField,
+        }
 
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +123,7 @@ class ActionAdminForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class TimeframeAdminForm(forms.ModelForm):
+class TimeframeAdminForm(GovukErrorMessages, forms.ModelForm):
     """A timeframe's wording and the dates read from it, which an administrator may correct.
 
     Dates typed here are only kept when "set by hand" is ticked; otherwise saving reads them
@@ -126,6 +135,7 @@ class TimeframeAdminForm(forms.ModelForm):
     class Meta:
         model = Timeframe
         fields = ["plan", "wording", "set_by_hand", "start_date", "due_date", "cadence"]
+        field_classes = {"plan": ModelChoiceField}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -174,7 +184,7 @@ def quarter_label(quarter):
     return f"{quarter.label} ({quarter.months_label})"
 
 
-class ProgressUpdateForm(forms.Form):
+class ProgressUpdateForm(GovukErrorMessages, forms.Form):
     """An officer's progress on an action for one open quarter of its plan: the RAG rating, the
     narrative (required for red and amber) and whether it is kept off the public pages, and the
     action's completion with its note.
@@ -210,7 +220,7 @@ class ProgressUpdateForm(forms.Form):
         help_text="The RAG rating is still shown there. Tick this if the narrative names people "
         "or says something the partnership does not publish.",
     )
-    completion_status = forms.ModelChoiceField(
+    completion_status = ModelChoiceField(
         label="Completion",
         queryset=CompletionStatus.objects.all(),
         widget=forms.RadioSelect,

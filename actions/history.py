@@ -1,13 +1,15 @@
-"""An action's audit trail as people read it: who changed what, when, and what it was before.
+"""Audit trails as people read them: who changed what, when, and what it was before.
 
-django-simple-history records a row for every create, change and delete of an action, its
-sub-items and its progress updates (and a snapshot of the action's partner agencies with each
-of its rows). ``action_history`` reads all of them in a few queries, pairs each row with the one
-before it in Python, and turns the differences into labelled before/after values with names in
-place of ids.
+django-simple-history records a row for every create, change and delete of a model it tracks
+(and, for an action, a snapshot of its partner agencies with each of its rows). ``audit_trail``
+reads the rows of a few kinds of thing (an action, its updates and sub-items; an indicator, its
+targets and values) in a few queries, pairs each row with the one before it in Python, and turns
+the differences into labelled before/after values with names in place of ids. The action page
+(``action_history``) and the indicator page (indicators/history.py) are built with it.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +21,7 @@ from agencies.models import Agency, display_name
 
 from .models import Action, ActionSubItem, ProgressUpdate
 
-# Bookkeeping that means nothing to a reader of the trail.
+# Bookkeeping that means nothing to a reader of the action's trail.
 NOT_SHOWN = frozenset({"id", "version", "created_at", "updated_at", "action"})
 # Already said by an entry's title ("Q3 update added", "Sub-item b) deleted"), so only listed
 # when changed.
@@ -52,29 +54,38 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def action_history(action: Action) -> list[HistoryEntry]:
-    """Every recorded change to the action, its progress updates and its sub-items, newest
-    first. A save that changed nothing a reader would see (e.g. only the version) is left out.
-    """
-    action_rows = _rows(Action.history.filter(id=action.pk))
-    update_rows = _rows(ProgressUpdate.history.filter(action_id=action.pk))
-    sub_item_rows = _rows(ActionSubItem.history.filter(action_id=action.pk))
-    partners = _partner_snapshots(action_rows)
+@dataclass(frozen=True)
+class Trail:
+    """One kind of thing in an audit trail: its history rows (a queryset of a model's history),
+    what an entry about one is called ("Q3 update", to which "added" or "changed" is added), and,
+    if its rows record more than their own fields, what that is: ``more_changes(rows)`` gives a
+    function of (row, previous row) returning [(model field, before, after)]."""
 
+    history: object
+    name: Callable[[object], str]
+    more_changes: Callable[[list], Callable] | None = None
+
+
+def audit_trail(
+    trails: list[Trail], *, not_shown: frozenset, named_in_title: frozenset = frozenset()
+) -> list[HistoryEntry]:
+    """Every recorded change of the trails' things, newest first. Fields in ``not_shown`` are
+    never listed; those in ``named_in_title`` only when they changed. A save that changed
+    nothing a reader would see (e.g. only the version) is left out."""
     # Pair each row with the previous row of the same object; look the names up afterwards.
     pending = []  # (row, what, [(field, before, after)])
-    for rows, describe in (
-        (action_rows, lambda row, verb: f"Action {verb}"),
-        (update_rows, lambda row, verb: f"Q{row.quarter} update {verb}"),
-        (sub_item_rows, lambda row, verb: f"Sub-item {row.label}) {verb}"),
-    ):
+    for trail in trails:
+        rows = list(
+            trail.history.select_related("history_user").order_by("history_date", "history_id")
+        )
+        more_changes = trail.more_changes(rows) if trail.more_changes else None
         for row, previous in _consecutive(rows):
-            changes = _field_changes(row, previous)
-            if row.instance_type is Action:
-                changes += _partner_changes(row, previous, partners)
+            changes = _field_changes(row, previous, not_shown, named_in_title)
+            if more_changes:
+                changes += more_changes(row, previous)
             if row.history_type == CHANGED and not changes:
                 continue
-            pending.append((row, describe(row, VERBS[row.history_type]), changes))
+            pending.append((row, f"{trail.name(row)} {VERBS[row.history_type]}", changes))
 
     names = _Names(pending)
     entries = [
@@ -94,18 +105,38 @@ def action_history(action: Action) -> list[HistoryEntry]:
     return entries
 
 
-def _rows(history):
-    return list(history.select_related("history_user").order_by("history_date", "history_id"))
+def action_history(action: Action) -> list[HistoryEntry]:
+    """Every recorded change to the action, its progress updates and its sub-items, newest
+    first."""
+    return audit_trail(
+        [
+            Trail(
+                Action.history.filter(id=action.pk),
+                lambda row: "Action",
+                more_changes=_partner_changes_of,
+            ),
+            Trail(
+                ProgressUpdate.history.filter(action_id=action.pk),
+                lambda row: f"Q{row.quarter} update",
+            ),
+            Trail(
+                ActionSubItem.history.filter(action_id=action.pk),
+                lambda row: f"Sub-item {row.label})",
+            ),
+        ],
+        not_shown=NOT_SHOWN,
+        named_in_title=NAMED_IN_TITLE,
+    )
 
 
-def _shown_fields(row):
+def _shown_fields(row, not_shown):
     """The fields of the row's model a reader cares about, that its history keeps."""
     kept = {history_field.attname for history_field in row._meta.concrete_fields}
     return [
         model_field
         for model_field in row.instance_type._meta.concrete_fields
         if model_field.editable
-        and model_field.name not in NOT_SHOWN
+        and model_field.name not in not_shown
         and model_field.attname in kept
     ]
 
@@ -118,11 +149,11 @@ def _consecutive(rows):
         previous_of[row.id] = row
 
 
-def _field_changes(row, previous):
+def _field_changes(row, previous, not_shown, named_in_title):
     """[(model field, before, after)] between a history row and the one before it. An addition
     lists the values it was created with; a deletion, the values it had."""
-    fields = _shown_fields(row)
-    listed = [f for f in fields if f.name not in NAMED_IN_TITLE and _has_value(f, row)]
+    fields = _shown_fields(row, not_shown)
+    listed = [f for f in fields if f.name not in named_in_title and _has_value(f, row)]
     if row.history_type == CREATED:
         return [(f, None, f.value_from_object(row)) for f in listed]
     if row.history_type == DELETED:
@@ -144,6 +175,12 @@ def _has_value(model_field, row):
 # The action's partner agencies --------------------------------------------------------------
 
 PARTNERS = Action._meta.get_field("partner_agencies")
+
+
+def _partner_changes_of(action_rows):
+    """The partner agencies' changes between an action's history rows, as Trail.more_changes."""
+    partners = _partner_snapshots(action_rows)
+    return lambda row, previous: _partner_changes(row, previous, partners)
 
 
 def _partner_snapshots(action_rows):

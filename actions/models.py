@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, Profile
-from plans.models import UPDATABLE_STATUSES, AnnualPlan, Theme
+from agencies.models import Agency, agency_id_of
+from plans.models import UPDATABLE_STATUSES, AnnualPlan, QuarterClosure, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
+from plans.year import late_cutoff
 from priorities.models import Strand
 
 from .timeframes import parse_timeframe
@@ -180,7 +181,22 @@ class Timeframe(models.Model):
         return timeframe
 
 
+# Actions in the order their plan lists them: by priority, then strand, then their own order.
+PLAN_ORDER = (
+    "strand__priority__order",
+    "strand__priority_id",
+    "strand__order",
+    "strand_id",
+    "order",
+    "id",
+)
+
+
 class ActionQuerySet(models.QuerySet):
+    def in_plan_order(self):
+        """In the order their plan lists them (PLAN_ORDER)."""
+        return self.order_by(*PLAN_ORDER)
+
     def for_display(self):
         """Everything a list of actions shows, fetched up front rather than row by row."""
         return self.select_related(
@@ -199,40 +215,40 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(completion_status__counts_as_complete=True)
 
     def late(self, on: date | None = None):
-        """Past their due date and not complete."""
-        on = on or timezone.localdate()
-        return self.not_complete().filter(timeframe__due_date__lt=on)
+        """Past their due date and not complete, on a day (today by default)."""
+        return self.filter(_late(late_cutoff(on)))
+
+    def without_update_for(self, quarter: int):
+        """Not complete, and no progress update for the quarter (1–4) of their plan's year:
+        the updates a quarter is missing, whether or not it still takes them."""
+        return self.filter(_without_update_for(quarter))
+
+    def due_an_update(self, quarter: int):
+        """Due an update for the quarter (1–4) of their plan's year: missing one (see
+        without_update_for) while the plan takes updates and the quarter has not been closed
+        after the partnership's meeting. A closed quarter takes no update, so none is due."""
+        return self.filter(_due_an_update(quarter))
 
     def with_progress(self, on: date | None = None):
         """Annotate what a list of actions shows about progress: the latest RAG rating and the
-        quarter it was given for, the due date, whether the action is late (past due and not
-        complete), and whether an update is due (not complete, and no update yet for its plan's
-        reporting quarter: see AnnualPlan.reporting_quarter)."""
+        quarter it was given for, the due date, whether the action is late (``is_late``: past due
+        on the day and not complete), and whether an update is due (``update_due``: see
+        due_an_update) for its plan's reporting quarter (AnnualPlan.reporting_quarter)."""
         on = on or timezone.localdate()
         latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-quarter")
-        not_complete = ~Q(completion_status__counts_as_complete=True)
         # A plan's reporting quarter (AnnualPlan.reporting_quarter) depends only on its year:
         # this year's plans report for the current quarter, earlier years' plans for their Q4,
         # later years' plans not yet. So two conditions cover any number of plans.
         current = Quarter.containing(on)
-        due = Q(strand__priority__plan__status__in=UPDATABLE_STATUSES) & not_complete
-
-        def no_update_for(quarter_number):
-            return ~Exists(
-                ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter_number)
-            )
-
         update_due = [
             When(
-                due
-                & Q(strand__priority__plan__financial_year=current.financial_year)
-                & no_update_for(current.number),
+                Q(strand__priority__plan__financial_year=current.financial_year)
+                & _due_an_update(current.number),
                 then=True,
             ),
             When(
-                due
-                & Q(strand__priority__plan__financial_year__lt=current.financial_year)
-                & no_update_for(4),
+                Q(strand__priority__plan__financial_year__lt=current.financial_year)
+                & _due_an_update(4),
                 then=True,
             ),
         ]
@@ -241,7 +257,7 @@ class ActionQuerySet(models.QuerySet):
             latest_quarter=Subquery(latest.values("quarter")[:1]),
             due_date=F("timeframe__due_date"),
             is_late=Case(
-                When(Q(timeframe__due_date__lt=on) & not_complete, then=True),
+                When(_late(late_cutoff(on)), then=True),
                 default=False,
                 output_field=models.BooleanField(),
             ),
@@ -254,7 +270,7 @@ class ActionQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         leads = Q(lead_officer=user)
-        agency_id = Profile.objects.filter(user=user).values_list("agency_id", flat=True).first()
+        agency_id = agency_id_of(user)
         if agency_id:
             leads |= Q(lead_agency_id=agency_id)
         return self.filter(leads)
@@ -358,11 +374,6 @@ class Action(Versioned):
     def is_complete(self):
         return self.completion_status.counts_as_complete
 
-    def is_late(self, on: date | None = None):
-        on = on or timezone.localdate()
-        due = self.timeframe.due_date if self.timeframe else None
-        return bool(due and due < on and not self.is_complete)
-
     def clean(self):
         super().clean()
         if self.theme_id and self.strand_id and self.theme.plan_id != self.strand.priority.plan_id:
@@ -459,3 +470,29 @@ class ProgressUpdate(Versioned):
     def period(self) -> Quarter:
         """The calendar dates of the quarter this update reports on."""
         return self.action.plan.quarter(self.quarter)
+
+
+# The rules behind ActionQuerySet's filters and with_progress's annotations, as expressions on
+# an action, so that a filter and an annotation are the same rule.
+
+_NOT_COMPLETE = ~Q(completion_status__counts_as_complete=True)
+
+
+def _late(cutoff: date) -> Q:
+    """Due before the cutoff (plans.year.late_cutoff) and not complete."""
+    return Q(timeframe__due_date__lt=cutoff) & _NOT_COMPLETE
+
+
+def _without_update_for(quarter: int) -> Q:
+    return _NOT_COMPLETE & ~Exists(
+        ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter)
+    )
+
+
+def _due_an_update(quarter: int) -> Q:
+    closed = QuarterClosure.objects.filter(plan=OuterRef("strand__priority__plan"), quarter=quarter)
+    return (
+        Q(strand__priority__plan__status__in=UPDATABLE_STATUSES)
+        & ~Exists(closed)
+        & _without_update_for(quarter)
+    )

@@ -5,7 +5,6 @@ from . import views
 app_name = "actions"
 
 urlpatterns = [
-    path("mine/", views.my_actions, name="mine"),
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/update/", views.record_progress, name="update"),
 ]

@@ -4,8 +4,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django.contrib.auth.forms import AuthenticationForm
 
+from govuk.forms import GovukErrorMessages
 
-class SignInForm(AuthenticationForm):
+
+class SignInForm(GovukErrorMessages, AuthenticationForm):
     """Django's sign-in form, with GOV.UK labels, autocomplete hints and error messages."""
 
     error_messages = {

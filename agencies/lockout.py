@@ -14,13 +14,16 @@ def cooloff_minutes():
 
 def locked_out(request, original_response=None, credentials=None):
     """The GOV.UK page for a sign-in refused after too many wrong passwords (429 Too Many
-    Requests): how long to wait, and the way out through a password reset."""
-    return render(
+    Requests): how long to wait, and the way out through a password reset. Retry-After says
+    the wait to browsers and scripts too, in seconds."""
+    response = render(
         request,
         "registration/locked_out.html",
         {"cooloff_minutes": cooloff_minutes()},
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 def client_ip(request):

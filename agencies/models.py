@@ -80,3 +80,20 @@ def display_name(user):
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def agency_id_of(user) -> int | None:
+    """The id of the partner agency a person works for (their profile's), or None: for someone
+    signed out, without a profile, or whose profile names no agency."""
+    if not user.is_authenticated:
+        return None
+    return Profile.objects.filter(user=user).values_list("agency_id", flat=True).first()
+
+
+def agency_ids_of(users) -> dict[int, int]:
+    """{user id: agency id} for the people (users) who work for an agency, in one query."""
+    return dict(
+        Profile.objects.filter(user__in=users, agency__isnull=False).values_list(
+            "user_id", "agency_id"
+        )
+    )

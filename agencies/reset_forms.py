@@ -11,6 +11,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
+from govuk.forms import GovukErrorMessages
+
 DAY = 24 * 60 * 60
 
 
@@ -49,7 +51,25 @@ def _gds_helper(*layout):
     return helper
 
 
-class ResetRequestForm(ErrorBorders, PasswordResetForm):
+# The password rules' messages (settings.AUTH_PASSWORD_VALIDATORS), by the rule's code.
+PASSWORD_RULES = {
+    "password_too_short": "New password must be {min_length} characters or more",
+    "password_too_common": "New password is too common: choose one that is harder to guess",
+    "password_too_similar": "New password must not be like your name, username or email address",
+    "password_entirely_numeric": "New password must include letters or symbols, not only numbers",
+}
+
+
+def _worded(rule: ValidationError) -> ValidationError:
+    """A broken password rule in GOV.UK words, naming the field; a rule this list does not know
+    keeps its own message."""
+    message = PASSWORD_RULES.get(rule.code)
+    if message is None:
+        return rule
+    return ValidationError(message.format(**(rule.params or {})), code=rule.code)
+
+
+class ResetRequestForm(GovukErrorMessages, ErrorBorders, PasswordResetForm):
     """Asks for the e-mail address a reset link is sent to."""
 
     def __init__(self, *args, **kwargs):
@@ -61,6 +81,7 @@ class ResetRequestForm(ErrorBorders, PasswordResetForm):
             {
                 "required": "Enter your email address",
                 "invalid": "Enter an email address in the correct format, like name@example.gov.uk",
+                "max_length": f"Email address must be {email.max_length:,} characters or fewer",
             }
         )
         email.widget.attrs.update({"spellcheck": "false", "autocapitalize": "none"})
@@ -81,7 +102,7 @@ class ResetRequestForm(ErrorBorders, PasswordResetForm):
         return super().save(*args, extra_email_context=context, **kwargs)
 
 
-class NewPasswordForm(ErrorBorders, SetPasswordForm):
+class NewPasswordForm(GovukErrorMessages, ErrorBorders, SetPasswordForm):
     """Sets the new password, twice. The password rules' errors go beside the first box (the
     password they are about) and a mismatch beside the second."""
 
@@ -113,6 +134,6 @@ class NewPasswordForm(ErrorBorders, SetPasswordForm):
             try:
                 password_validation.validate_password(password, self.user)
             except ValidationError as error:
-                self.add_error("new_password1", error)
+                self.add_error("new_password1", [_worded(rule) for rule in error.error_list])
         # SetPasswordForm.clean() would check the rules again, against the second box.
         return self.cleaned_data

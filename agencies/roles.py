@@ -25,7 +25,6 @@ PLAN_APPS = [
     "plans",
     "priorities",
     "actions",
-    "reviews",
     "consultation",
     "imports",
     "indicators",

@@ -5,11 +5,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
+from govuk.forms import GovukErrorMessages
+
 # Long enough for a page of considered comment, short enough to read out at a meeting.
 COMMENT_MAX_LENGTH = 5000
 
 
-class CommentForm(forms.Form):
+class CommentForm(GovukErrorMessages, forms.Form):
     """One comment on the plan, a strand or an action: what is commented on comes from the page's
     address, not from the form."""
 
@@ -45,7 +47,7 @@ class CommentForm(forms.Form):
         return text
 
 
-class AddressForm(forms.Form):
+class AddressForm(GovukErrorMessages, forms.Form):
     """How the plan deals with a comment, optional, as the meeting will read it."""
 
     response = forms.CharField(

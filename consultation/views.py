@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from actions.models import Action
 from agencies.models import display_name
+from govuk.forms import is_id
 from plans.models import AnnualPlan, PlanStatus
 from priorities.models import Strand
 from safer_lewisham.middleware import take_unsaved_form
@@ -144,10 +145,10 @@ def _subject(plan, params):
 
 
 def _number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not a number.") from None
+    # An id as the page's links write it: "٣" is not strand 3.
+    if not is_id(value):
+        raise Http404("Not an id.")
+    return int(value)
 
 
 def _form_page(request, plan, strand, action, form, *, status=200, restored=False):

@@ -4,14 +4,15 @@ from pathlib import PurePath
 
 from django import forms
 
+from govuk.forms import GovukErrorMessages, ModelChoiceField
 from plans.models import AnnualPlan
 
 from .planning import why_refused
 from .reading import ACCEPTED, max_bytes, size_label
 
 
-class UploadForm(forms.Form):
-    plan = forms.ModelChoiceField(
+class UploadForm(GovukErrorMessages, forms.Form):
+    plan = ModelChoiceField(
         queryset=AnnualPlan.objects.order_by("-financial_year", "title"),
         help_text="The plan to import the actions into. Only a plan that is a draft or out for "
         "consultation accepts an import.",

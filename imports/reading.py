@@ -188,6 +188,10 @@ class _Cell:
     text_prefixed: bool = False  # text neutralised by our export: take it as written
 
 
+# Every empty cell of a workbook: one object, however many there are.
+_EMPTY = _Cell(None)
+
+
 def _xlsx_grid(content: bytes):
     from openpyxl import load_workbook
 
@@ -229,11 +233,16 @@ def _xlsx_grid(content: bytes):
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
+        # Read-only mode trusts the size the sheet declares (<dimension ref="A1:C3"/>), which
+        # the program that wrote it may have got wrong: rows beyond it would be lost unread.
+        sheet.reset_dimensions()
         grid = []
-        for row in sheet.iter_rows(max_col=MAX_COLUMNS):
+        # Each row as long as the file has it, cut here: iter_rows(max_col=...) would pad every
+        # row to that many cells, 6 million for a sheet of 60,000 one-cell rows.
+        for row in sheet.iter_rows():
             if len(grid) >= MAX_SHEET_ROWS:
                 raise UnreadableFile(_too_many_rows())
-            grid.append([_xlsx_cell(cell) for cell in row])
+            grid.append([_xlsx_cell(cell) for cell in row[:MAX_COLUMNS]])
         return grid, sheet.title
     except UnreadableFile:
         raise
@@ -248,6 +257,8 @@ def _xlsx_grid(content: bytes):
 
 def _xlsx_cell(cell) -> _Cell:
     value = getattr(cell, "value", None)
+    if value is None and getattr(cell, "data_type", None) != "f":
+        return _EMPTY
     if getattr(cell, "data_type", None) == "f":
         return _Cell(str(getattr(value, "text", value)), formula=True)
     if isinstance(value, str):

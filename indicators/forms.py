@@ -1,11 +1,14 @@
 """The officer's form for a quarter's value of an indicator, and the administrator's override
 of a value's rating."""
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+
+from govuk.forms import GovukErrorMessages
 
 from .models import Indicator, IndicatorValue, Rating
 from .recording import Reported
@@ -22,38 +25,56 @@ LARGEST = Decimal("9999999999.99")
 NOTE_MAX_LENGTH = 2000
 
 
+# A number as people in England and Wales write it: the digits 0 to 9 (re.ASCII: no other
+# script's digits), commas between thousands, and a decimal point: "1,250", "12,345.5", ".5".
+WRITTEN_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?", re.ASCII)
+# The same digits with commas anywhere: a number whose commas are out of place.
+COMMAS_ANYWHERE = re.compile(r"[\d,]*(?:\.\d+)?", re.ASCII)
+
+
+def _is_written_number(text: str) -> bool:
+    return bool(text) and text != "." and WRITTEN_NUMBER.fullmatch(text) is not None
+
+
 def parse_value(text: str, unit: str) -> Decimal:
     """The figure an officer typed, as a Decimal, or ValidationError with a message saying how
-    to put it right. Spaces and thousands separators are allowed ("1,250"), and a "%" after a
-    percentage."""
+    to put it right. Spaces around it and commas between thousands are allowed ("1,250"), and a
+    "%" after a percentage; nothing else that Python would read as a number ("١٢", "1_000",
+    "1e3", "-0")."""
     words = UNIT_WORDS.get(unit, "the value")
     example = f"Enter {words} as a number, like 12 or 12.5"
-    cleaned = text.strip().replace(",", "").replace(" ", "")
+    cleaned = text.strip()
     if unit == Indicator.Unit.PERCENTAGE:
-        cleaned = cleaned.removesuffix("%")
+        cleaned = cleaned.removesuffix("%").rstrip()
     if not cleaned:
         raise forms.ValidationError(f"Enter {words}", code="required")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise forms.ValidationError(example, code="invalid") from None
-    if not value.is_finite():
-        raise forms.ValidationError(example, code="invalid")
-    if value < 0:
+    unsigned = cleaned.removeprefix("-")
+    if _is_written_number(unsigned.removesuffix("%")) and unsigned.endswith("%"):
+        raise forms.ValidationError(f"Enter {words} without a % sign", code="percent_sign")
+    if unsigned != cleaned and _is_written_number(unsigned):
         raise forms.ValidationError(f"Enter {words} as 0 or more", code="negative")
+    if not _is_written_number(cleaned):
+        if "," in cleaned and COMMAS_ANYWHERE.fullmatch(cleaned):
+            raise forms.ValidationError(
+                f"Enter {words} with commas only between thousands, like 1,250 or 12,345.5",
+                code="commas",
+            )
+        raise forms.ValidationError(example, code="invalid")
+    value = Decimal(cleaned.replace(",", ""))
+    if unit == Indicator.Unit.PERCENTAGE and value > 100:
+        raise forms.ValidationError("Enter a percentage of 100 or less", code="over_100")
+    # Before the decimal places: rounding a number this long would overflow Decimal's precision.
+    if value > LARGEST:
+        raise forms.ValidationError(f"Enter {words} as less than 10,000,000,000", code="too_big")
     if value.as_tuple().exponent < -DECIMAL_PLACES and value != value.quantize(Decimal("0.01")):
         raise forms.ValidationError(
             f"Enter {words} with no more than {DECIMAL_PLACES} decimal places, like 12.5 or 12.25",
             code="decimal_places",
         )
-    if unit == Indicator.Unit.PERCENTAGE and value > 100:
-        raise forms.ValidationError("Enter a percentage of 100 or less", code="over_100")
-    if value > LARGEST:
-        raise forms.ValidationError(f"Enter {words} as less than 10,000,000,000", code="too_big")
     return value.quantize(Decimal("0.01"))
 
 
-class IndicatorValueForm(forms.Form):
+class IndicatorValueForm(GovukErrorMessages, forms.Form):
     """A quarter's value and note. ``version`` is the version of the quarter's value the form
     showed (blank when there was none): saving over someone else's newer figure is refused."""
 
@@ -106,7 +127,7 @@ class IndicatorValueForm(forms.Form):
         ] + [("value", error) for error in self.non_field_errors()]
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(GovukErrorMessages, forms.Form):
     """An administrator's override of a value's computed rating, with the reason for it. Its
     fields are prefixed with the quarter ("q3-rating"), one form per quarter on the page."""
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Versioned
-from agencies.models import Agency, Profile
+from agencies.models import Agency, agency_id_of
 from plans.models import AnnualPlan
 from plans.quarters import QUARTER_NUMBERS
 from priorities.models import Strand
@@ -36,7 +36,7 @@ class IndicatorQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("indicators.change_indicator"):
             return self
-        agency_id = Profile.objects.filter(user=user).values_list("agency_id", flat=True).first()
+        agency_id = agency_id_of(user)
         if not agency_id:
             return self.none()
         return self.filter(source_agency_id=agency_id)

@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from actions.views.recording import RecordingPage, asked_quarter, with_current_versions
+from plans.models import QuarterClosure
 from plans.quarters import QUARTER_NUMBERS
-from reviews.models import QuarterClosure, closure_refusal
+from plans.year import QuarterClosed, closure_refusal, form_quarter, quarter_number
 
 from . import recording
 from .charts import RATING_NAMES, Point, format_value, series_svg
@@ -19,6 +22,8 @@ from .models import Indicator, IndicatorValue
 from .rating import target_for
 
 VALUE_TEMPLATE = "indicators/value_form.html"
+# What the officer may have typed, handed back on a refusal page: (field, label).
+TYPED_FIELDS = (("value", "Value"), ("note", "Note"))
 
 
 def _indicator(pk):
@@ -155,29 +160,22 @@ def record_value(request, pk):
     if not Indicator.objects.recordable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     plan = indicator.plan
+    page = _page(indicator)
     posted = request.POST if request.method == "POST" else None
     reason = plan.why_no_updates()
     if reason:
-        return _refuse(request, indicator, "You cannot record a value", reason, posted, status=403)
+        return page.refuse(request, "You cannot record a value", reason, posted, status=403)
 
-    number = _number((posted or request.GET).get("quarter"))
-    open_quarters = [q for q in plan.open_quarters() if indicator.reported_in(q.number)]
-    if number is None and posted is None and open_quarters:
-        # No quarter asked for: the reporting quarter if it is open and due, else the latest
-        # open quarter that is.
-        reporting = plan.reporting_quarter()
-        due = {q.number for q in open_quarters}
-        number = reporting.number if reporting.number in due else open_quarters[-1].number
-    quarter = next((q for q in open_quarters if q.number == number), None)
+    chosen = form_quarter(plan, asked_quarter(request, posted), eligible=indicator.reported_in)
+    quarter = chosen.quarter
     if quarter is None:
-        return _refuse(
+        return page.refuse(
             request,
-            indicator,
             "There is a problem with the quarter",
-            _quarter_problem(indicator, plan, number),
+            _quarter_problem(indicator, plan, chosen.asked),
             posted,
             status=400,
-            quarters=open_quarters,
+            quarters=chosen.choices,
         )
 
     existing = IndicatorValue.objects.filter(indicator=indicator, quarter=quarter.number).first()
@@ -192,28 +190,21 @@ def record_value(request, pk):
             indicator=indicator,
             quarter_label=quarter.label,
         )
-        return _form_page(request, indicator, quarter, form, existing)
+        return _form_page(request, page, indicator, quarter, form, existing)
 
     form = IndicatorValueForm(posted, indicator=indicator, quarter_label=quarter.label)
     if not form.is_valid():
-        return _form_page(request, indicator, quarter, form, existing, status=400)
+        return _form_page(request, page, indicator, quarter, form, existing, status=400)
     try:
         recording.record_value(
             indicator, form.reported(), by=request.user, version=form.cleaned_data["version"]
         )
     except recording.ValueConflict as conflict:
-        return _conflict_page(request, indicator, quarter, form, conflict)
-    except recording.QuarterClosed as closed:
-        return _refuse(request, indicator, "You cannot record a value", str(closed), posted, 400)
+        return _conflict_page(request, page, indicator, quarter, form, conflict)
+    except QuarterClosed as closed:
+        return page.refuse(request, "You cannot record a value", str(closed), posted, status=400)
     messages.success(request, f"Value for {quarter.label} saved")
     return redirect(indicator)
-
-
-def _number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _quarter_problem(indicator, plan, number) -> str:
@@ -236,58 +227,51 @@ def _quarter_problem(indicator, plan, number) -> str:
     )
 
 
-def _form_page(request, indicator, quarter, form, existing, status=200, **extra):
-    context = {
-        "indicator": indicator,
-        "plan": indicator.plan,
-        "quarter": quarter,
-        "form": form,
-        "existing": existing,
-        "existing_shown": format_value(existing.value, indicator.unit) if existing else "",
-        "target_shown": format_value(target_for(indicator, quarter.number), indicator.unit),
-        "nav_section": "plans",
+def _page(indicator):
+    return RecordingPage(
+        VALUE_TEMPLATE,
+        {"indicator": indicator, "plan": indicator.plan, "nav_section": "plans"},
+        reverse("indicators:record", args=[indicator.pk]),
+        (indicator.get_absolute_url(), "Go back to the indicator"),
+        lambda quarter: f"Record the value for {quarter.label}",
+        TYPED_FIELDS,
+    )
+
+
+def _form_page(request, page, indicator, quarter, form, existing, status=200, **extra):
+    return page.render(
+        request,
+        status,
+        quarter=quarter,
+        form=form,
+        existing=existing,
+        existing_shown=format_value(existing.value, indicator.unit) if existing else "",
+        target_shown=format_value(target_for(indicator, quarter.number), indicator.unit),
         **extra,
-    }
-    return render(request, VALUE_TEMPLATE, context, status=status)
+    )
 
 
-def _conflict_page(request, indicator, quarter, form, conflict):
+def _conflict_page(request, page, indicator, quarter, form, conflict):
     """The officer's form again, holding what they typed, with the figure the other person
     saved above it; its hidden version is now the current one, so saving again goes through."""
-    data = form.data.copy()
     current = conflict.current
-    data["version"] = str(current.version) if current else ""
+    data = with_current_versions(form, version=current.version if current else None)
     return _form_page(
         request,
+        page,
         indicator,
         quarter,
         IndicatorValueForm(data, indicator=indicator, quarter_label=quarter.label),
         current,
         status=409,
         conflict={
+            "heading": f"Someone else saved a value for {quarter.label} while you were editing it",
+            "theirs": "indicators/includes/conflict_value.html",
             "current": current,
             "current_shown": format_value(current.value, indicator.unit) if current else "",
             "typed": form.data.get("value", ""),
         },
     )
-
-
-def _refuse(request, indicator, title, reason, posted, status, quarters=()):
-    """A GOV.UK page saying why nothing was saved, with what the officer typed to copy."""
-    typed = []
-    if posted is not None:
-        typed = [
-            (label, posted.get(name, "").strip())
-            for name, label in (("value", "Value"), ("note", "Note"))
-            if posted.get(name, "").strip()
-        ]
-    context = {
-        "indicator": indicator,
-        "plan": indicator.plan,
-        "refusal": {"title": title, "reason": reason, "typed": typed, "quarters": quarters},
-        "nav_section": "plans",
-    }
-    return render(request, VALUE_TEMPLATE, context, status=status)
 
 
 # Overriding a rating ---------------------------------------------------------------------------
@@ -299,7 +283,7 @@ def override_rating(request, pk):
     """Override (or stop overriding) the computed rating of one quarter's value, with a reason.
     The computed rating stays visible beside the override."""
     indicator = _indicator(pk)
-    number = _number(request.POST.get("quarter"))
+    number = quarter_number(request.POST.get("quarter"))
     prefix = f"q{number}" if number in QUARTER_NUMBERS else None
     form = OverrideForm(request.POST, prefix=prefix) if prefix else None
     value = IndicatorValue.objects.filter(indicator=indicator, quarter=number).first()
@@ -312,7 +296,7 @@ def override_rating(request, pk):
         recording.override_rating(
             value, form.cleaned_data["rating"], form.cleaned_data["reason"], by=request.user
         )
-    except recording.QuarterClosed as closed:
+    except QuarterClosed as closed:
         messages.error(request, str(closed))
         return redirect(indicator)
     if form.cleaned_data["rating"]:

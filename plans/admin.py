@@ -2,6 +2,7 @@
 drivers and priorities inline so that a plan is set up on one page."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
@@ -73,9 +74,14 @@ class FinancialYearFilter(admin.SimpleListFilter):
         return [(str(year), financial_year_label(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(financial_year=self.value())
-        return queryset
+        year = self.value()
+        if not year:
+            return queryset
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            # Not a year ("²", a NUL, 4,301 digits): admin's answer to a filter it cannot
+            # apply, the list again with ?e=1.
+            raise IncorrectLookupParameters(f"Not a financial year: {year[:20]!r}")
+        return queryset.filter(financial_year=int(year))
 
 
 @admin.register(Strategy)

@@ -1,4 +1,5 @@
-"""Strategies and the annual plans that deliver them, with each plan's themes and principles."""
+"""Strategies and the annual plans that deliver them, with each plan's themes and principles, and
+the quarters closed after the partnership's meetings."""
 
 from datetime import date
 
@@ -9,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
+
+from agencies.models import display_name
 
 from .quarters import (
     QUARTER_NUMBERS,
@@ -83,11 +86,16 @@ class PlanStatus(models.TextChoices):
         return [cls.ACTIVE, cls.SIGNED_OFF, cls.CONSULTATION, cls.DRAFT, cls.CLOSED]
 
 
-# The plan statuses in which officers record progress.
+# The plan statuses in which officers record progress: the one list of them
+# (AnnualPlan.objects.taking_updates and AnnualPlan.accepts_updates read it).
 UPDATABLE_STATUSES = frozenset({PlanStatus.SIGNED_OFF, PlanStatus.ACTIVE})
 
 
 class AnnualPlanQuerySet(models.QuerySet):
+    def taking_updates(self):
+        """The plans officers record progress on: signed off, until they are closed."""
+        return self.filter(status__in=UPDATABLE_STATUSES)
+
     def by_status(self):
         """Plans grouped as the home page lists them: in-year plans first, closed plans last."""
         order = models.Case(
@@ -259,8 +267,8 @@ class AnnualPlan(models.Model):
 
     def open_quarters(self, on: date | None = None) -> list[Quarter]:
         """The quarters officers may record progress for: those that have begun and have not
-        been closed after the partnership's meeting (reviews.QuarterClosure), while the plan
-        accepts updates."""
+        been closed after the partnership's meeting (QuarterClosure), while the plan accepts
+        updates."""
         reporting = self.reporting_quarter(on)
         if not self.accepts_updates or reporting is None:
             return []
@@ -354,3 +362,85 @@ class Theme(OrderedPlanPart):
 
     def __str__(self):
         return self.name
+
+
+class QuarterClosure(models.Model):
+    """A quarter of a plan closed after the partnership's meeting, with its review as it stood
+    then. While it exists, officers cannot add or change that quarter's updates (plans/year.py
+    closes, reopens and refuses)."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="quarter_closures")
+    quarter = models.PositiveSmallIntegerField(
+        choices=[(n, f"Quarter {n}") for n in QUARTER_NUMBERS],
+        help_text="The quarter of the plan's financial year (Q1 is April to June).",
+    )
+    closed_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closed_quarters",
+    )
+    # Written and read by the reviews app; the plans only keep it.
+    snapshot = models.JSONField(
+        help_text="The quarterly review as it stood when the quarter was closed, as the reviews "
+        "app wrote it."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "quarter"]
+        permissions = [
+            ("close_quarter", "Can close a quarter after its meeting"),
+            ("reopen_quarter", "Can reopen a closed quarter"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "quarter"], name="plans_quarterclosure_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="plans_quarterclosure_valid_quarter",
+                violation_error_message="The quarter must be 1, 2, 3 or 4.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period.label} of {self.plan}, closed"
+
+    @property
+    def period(self) -> Quarter:
+        return self.plan.quarter(self.quarter)
+
+    @property
+    def closed_on(self) -> str:
+        """ "5 January 2018", in London time."""
+        return date_format(timezone.localtime(self.closed_at), "j F Y")
+
+    @property
+    def summary(self) -> str:
+        """ "Q2 2017-18 was closed by Catherine Holloway on 12 October 2017." """
+        by = display_name(self.closed_by)
+        return f"{self.period.label} was closed{f' by {by}' if by else ''} on {self.closed_on}."
+
+    @property
+    def refusal(self) -> str:
+        """Why an officer cannot record progress for the quarter, as a sentence."""
+        return (
+            f"{self.period.label} was closed after the partnership’s meeting on "
+            f"{self.closed_on}: its updates can no longer be changed."
+        )
+
+    def review(self):
+        """The quarterly review as it stood when the quarter was closed.
+
+        Transitional: reviews reads its own snapshot (this method imports reviews, which plans
+        must not); it goes once reviews' callers read the snapshot themselves."""
+        from reviews.rollup import QuarterlyReview
+
+        review = QuarterlyReview.from_json(self.snapshot)
+        review.closed_at = self.closed_at
+        review.closed_by = display_name(self.closed_by)
+        return review

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from actions.models import Action
+from govuk.forms import GovukErrorMessages, ModelChoiceField, ModelMultipleChoiceField
 
 from . import rollforward
 from .models import EARLIEST_YEAR, LATEST_YEAR, AnnualPlan
@@ -21,7 +22,7 @@ TEMPLATE = "plans/roll_forward.html"
 NEW, EXISTING = "new", "existing"
 
 
-class RollForwardForm(forms.Form):
+class RollForwardForm(GovukErrorMessages, forms.Form):
     """Where to roll the plan forward (a new plan, or an existing draft of a later year), and
     which of its actions to carry. Carrying no action copies the structure only."""
 
@@ -56,13 +57,13 @@ class RollForwardForm(forms.Form):
         help_text="The year of 1 April, for example 2018 for April 2018 to March 2019.",
         error_messages={"invalid": "Financial year must be a year, like 2018"},
     )
-    target = forms.ModelChoiceField(
+    target = ModelChoiceField(
         label="Draft plan",
         queryset=AnnualPlan.objects.none(),
         required=False,
         error_messages={"invalid_choice": "Select a draft plan of a later year"},
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = ModelMultipleChoiceField(
         label="Actions to carry forward",
         queryset=Action.objects.none(),
         required=False,
@@ -172,7 +173,10 @@ def roll_forward(request, slug):
         return _form_page(request, source, form, actions, chosen)
 
     form = RollForwardForm(request.POST, source=source)
-    chosen = {int(pk) for pk in request.POST.getlist("actions") if pk.isdigit()}
+    # The boxes ticked again, found by their ids as the page wrote them: a posted value is
+    # never read as a number ("²" and a number of 4,301 digits are no action's).
+    posted = set(request.POST.getlist("actions"))
+    chosen = {action.pk for action in actions if str(action.pk) in posted}
     if not form.is_valid():
         return _form_page(request, source, form, actions, chosen, status=400)
     data = form.cleaned_data

@@ -17,9 +17,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from actions.models import Action, ProgressUpdate
+from plans.models import QuarterClosure
 from plans.publishing import published_plans
 from priorities.models import Priority
-from reviews.models import QuarterClosure
 
 # Anyone's browser or a shared cache may keep a public page for a few minutes: it changes at
 # most once a quarter, and unpublishing takes effect within this time.

@@ -21,11 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Action
-from plans.models import UPDATABLE_STATUSES, AnnualPlan
+from plans.models import UPDATABLE_STATUSES, AnnualPlan, QuarterClosure
 from plans.quarters import Quarter
 
 from .charts import Chart, rag_counts, trend_chart
-from .models import QuarterClosure
 from .rollup import Figures
 
 # The figures the dashboard shows for each plan, as the filtered action list names them

@@ -936,7 +936,7 @@ def _indicators(review: QuarterlyReview, width: float) -> list:
                 f"<br/><font color='#505a5f'>Rating overridden (computed: {computed}): "
                 f"{_text(row.override_reason)}</font>"
             )
-        baseline = _text(format_value(row.baseline_value, row.unit)) or "None"
+        baseline = _text(format_value(row.baseline_value, row.unit)) or "No baseline"
         if row.baseline_period:
             baseline += f"<br/><font color='#505a5f'>{_text(row.baseline_period)}</font>"
         trend = [
@@ -953,7 +953,7 @@ def _indicators(review: QuarterlyReview, width: float) -> list:
             [
                 _p(about),
                 _p(baseline, "cell_right"),
-                _p(_text(format_value(row.target, row.unit)) or "None", "cell_right"),
+                _p(_text(format_value(row.target, row.unit)) or "No target", "cell_right"),
                 _p(_text(format_value(row.value, row.unit)) or "–", "cell_right"),
                 _indicator_tag(row),
                 _p("<br/>".join(trend), "cell_small"),

@@ -474,7 +474,7 @@ def review_for(plan, quarter: int, on: date | None = None) -> QuarterlyReview:
     """
     from django.utils import timezone
 
-    from .models import QuarterClosure
+    from plans.models import QuarterClosure
 
     period = plan.quarter(quarter)  # ValueError outside 1–4
     closure = (
@@ -496,7 +496,7 @@ def compute_review(plan, quarter: int, on: date | None = None) -> QuarterlyRevie
 def _compute(plan, period, on: date) -> QuarterlyReview:
     from django.utils import timezone
 
-    from .models import QuarterClosure
+    from plans.models import QuarterClosure
 
     data = _PlanData.fetch(plan)
     # The figures of earlier quarters that were closed are those reported at their meetings.

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import display_name
 from indicators.charts import RATING_NAMES, Point, format_value, series_svg
-from plans.models import AnnualPlan
+from plans import year
+from plans.models import AnnualPlan, QuarterClosure
+from plans.year import QuarterAlreadyClosed, QuarterNotEnded
 
 from .charts import charts_for
-from .models import QuarterAlreadyClosed, QuarterClosure, QuarterNotEnded
-from .rollup import FIGURES, GROUP_KINDS, review_for
+from .rollup import FIGURES, GROUP_KINDS, compute_review, review_for
 
 # The quarterly page's headline row, in order: (figure, label after the number, colour of its
 # rule). Each links to the actions behind it; "complete" is shown as a percentage.
@@ -76,8 +77,8 @@ def _quarter_page(request, plan, number, *, problem=None, status=200):
         "not_begun": today < period.start_date,
         "can_close": not review.is_closed
         and period.end_date < today
-        and request.user.has_perm("reviews.close_quarter"),
-        "can_reopen": review.is_closed and request.user.has_perm("reviews.reopen_quarter"),
+        and request.user.has_perm("plans.close_quarter"),
+        "can_reopen": review.is_closed and request.user.has_perm("plans.reopen_quarter"),
         "closures": _closure_history(plan, number),
         **_rag_labels(number),
         **_listed_rows(review, number),
@@ -146,7 +147,9 @@ def _indicators_section(review) -> dict:
                             else ""
                         ),
                         format_value(point.value, row.unit) or point.missing.capitalize(),
-                        "" if point.is_baseline else format_value(point.target, row.unit) or "None",
+                        ""
+                        if point.is_baseline
+                        else format_value(point.target, row.unit) or "No target",
                         ""
                         if point.is_baseline or point.value is None
                         else RATING_NAMES.get(point.rating, "No target"),
@@ -237,9 +240,11 @@ def _shown_row(row, number, detail_url, dates) -> dict:
         else:
             previous = f"{previous_tag} no change"
     else:
-        previous_tag = _SECONDARY.format("None (Q1)" if number == 1 else "No update")
+        previous_tag = _SECONDARY.format("No earlier quarter" if number == 1 else "No update")
         previous = (
-            "None: this is the first quarter" if number == 1 else f"No update in Q{number - 1}"
+            "No earlier quarter: this is the first"
+            if number == 1
+            else f"No update in Q{number - 1}"
         )
     narrative = linebreaksbr(row.narrative or "No narrative given.", autoescape=True)
     if row.updated_by:
@@ -332,15 +337,20 @@ def quarter_actions(request, slug, quarter):
     review = review_for(plan, quarter)
     figure_key = request.GET.get("figure", "total")
     figure = FIGURES.get(figure_key)
-    problems = [] if figure else [f"“{figure_key}” is not one of the quarterly page’s figures."]
+    problems = (
+        [] if figure else [f"“{_as_typed(figure_key)}” is not one of the quarterly page’s figures."]
+    )
     groups = []
     known_groups = review.groups
+    # A group is found by the text of its link ("strand=12"), never by reading the value as a
+    # number: "٣", "1e9999" or a number of 4,301 digits is simply no group's.
+    by_param = {group.filter_param: key for key, group in known_groups.items()}
     for kind in GROUP_KINDS:
         for value in request.GET.getlist(kind):
-            key = (kind, _group_value(value))
-            if key not in known_groups:
+            key = by_param.get(f"{kind}={value}")
+            if key is None:
                 problems.append(
-                    f"There is no {_KIND_NAMES[kind]} “{value}” in {review.plan_title}."
+                    f"There is no {_KIND_NAMES[kind]} “{_as_typed(value)}” in {review.plan_title}."
                 )
             else:
                 groups.append(key)
@@ -371,12 +381,15 @@ _KIND_NAMES = {
 }
 
 
-def _group_value(value: str):
-    """A group's id from the query string: a number, or "none" for the actions with no theme or
-    no lead agency; anything else matches no group."""
-    if value == "none":
-        return None
-    return int(value) if value.isdecimal() else value
+# How much of a value from the address a refusal repeats back: enough to recognise it.
+SHOWN_CHARACTERS = 40
+
+
+def _as_typed(value: str) -> str:
+    """A value from the address as a refusal quotes it: its printable characters, cut short
+    with "…" when long."""
+    shown = "".join(character for character in value if character.isprintable())
+    return shown if len(shown) <= SHOWN_CHARACTERS else shown[: SHOWN_CHARACTERS - 1] + "…"
 
 
 def _heading(figure, groups, review) -> str:
@@ -394,13 +407,18 @@ def _heading(figure, groups, review) -> str:
 
 
 @require_POST
-@permission_required("reviews.close_quarter", raise_exception=True)
+@permission_required("plans.close_quarter", raise_exception=True)
 def close_quarter(request, slug, quarter):
     """Close a quarter that has ended, after the partnership's meeting: its updates can no longer
     be changed, and its page, pack and exports stay as they are now."""
     plan = get_object_or_404(AnnualPlan, slug=slug)
     try:
-        closure = QuarterClosure.objects.close(plan, quarter, by=request.user)
+        closure = year.close_quarter(
+            plan,
+            quarter,
+            by=request.user,
+            snapshot=lambda plan, number, on: compute_review(plan, number, on=on).to_json(),
+        )
     except QuarterNotEnded as refusal:
         return _quarter_page(request, plan, quarter, problem=str(refusal), status=400)
     except QuarterAlreadyClosed as already:
@@ -415,12 +433,12 @@ def close_quarter(request, slug, quarter):
 
 
 @require_POST
-@permission_required("reviews.reopen_quarter", raise_exception=True)
+@permission_required("plans.reopen_quarter", raise_exception=True)
 def reopen_quarter(request, slug, quarter):
     """Reopen a closed quarter (an administrator's act, kept in the audit trail): officers may
     change its updates again, and its page shows the figures as they are."""
     plan = get_object_or_404(AnnualPlan, slug=slug)
-    closure = QuarterClosure.objects.reopen(plan, quarter, by=request.user)
+    closure = year.reopen_quarter(plan, quarter, by=request.user)
     label = plan.quarter(quarter).label
     if closure is None:
         messages.info(request, f"{label} was not closed.")

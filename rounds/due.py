@@ -4,7 +4,8 @@ are not complete and have no progress update for the quarter, and the indicators
 reports (its source agency) that are reported in that quarter and have no value for it.
 
 Nothing is due in a window of a plan that does not take updates (not signed off, or closed), nor
-for a quarter closed after the partnership's meeting (reviews.QuarterClosure).
+for a quarter closed after the partnership's meeting (plans.QuarterClosure): the actions' rule is
+ActionQuerySet.due_an_update.
 """
 
 from collections import defaultdict
@@ -16,24 +17,13 @@ from django.db.models import Exists, OuterRef, Q
 
 from actions.models import Action, ProgressUpdate
 from agencies import roles
-from agencies.models import Profile
+from agencies.models import agency_id_of, agency_ids_of
 from indicators.charts import format_value
 from indicators.models import Indicator, IndicatorValue
-from plans.models import UPDATABLE_STATUSES, AnnualPlan
-from reviews.models import QuarterClosure
+from plans.models import AnnualPlan, QuarterClosure
 
 from .models import UpdateWindow
 from .windows import planned_window
-
-# Actions in the order their plan lists them.
-PLAN_ORDER = (
-    "strand__priority__order",
-    "strand__priority_id",
-    "strand__order",
-    "strand_id",
-    "order",
-    "id",
-)
 
 
 @dataclass
@@ -74,16 +64,14 @@ def takes_updates(window: UpdateWindow) -> bool:
 
 
 def due_actions(window: UpdateWindow):
-    """The window's plan's actions due an update for its quarter: not complete, and no progress
-    update for the quarter yet."""
+    """The window's plan's actions due an update for its quarter (ActionQuerySet.due_an_update:
+    not complete, no progress update for the quarter yet, the plan taking updates and the
+    quarter not closed)."""
     return (
         Action.objects.filter(strand__priority__plan_id=window.plan_id)
-        .not_complete()
-        .exclude(
-            Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=window.quarter))
-        )
+        .due_an_update(window.quarter)
         .select_related("strand__priority", "lead_agency", "lead_officer")
-        .order_by(*PLAN_ORDER)
+        .in_plan_order()
     )
 
 
@@ -102,16 +90,12 @@ def due_indicators(window: UpdateWindow):
     )
 
 
-def agency_of(user) -> int | None:
-    return Profile.objects.filter(user=user).values_list("agency_id", flat=True).first()
-
-
 def due_for(user, window: UpdateWindow) -> Due:
     """What one person still owes the window (nothing if the plan does not take updates for the
     quarter)."""
     if not takes_updates(window):
         return Due(window)
-    agency_id = agency_of(user)
+    agency_id = agency_id_of(user)
     actions = list(due_actions(window).led_by(user))
     indicators = (
         list(due_indicators(window).filter(source_agency_id=agency_id)) if agency_id else []
@@ -145,11 +129,7 @@ def due_by_person(window: UpdateWindow, people) -> dict[int, tuple[object, Due]]
     if not takes_updates(window):
         return {}
     people = list(people)
-    agencies = dict(
-        Profile.objects.filter(user__in=people, agency__isnull=False).values_list(
-            "user_id", "agency_id"
-        )
-    )
+    agencies = agency_ids_of(people)
     by_officer, by_agency = defaultdict(list), defaultdict(list)
     for action in due_actions(window):
         if action.lead_officer_id:
@@ -175,6 +155,7 @@ def due_by_person(window: UpdateWindow, people) -> dict[int, tuple[object, Due]]
 
 
 def _plan_position(action):
+    """Where the action stands in its plan: actions.models.PLAN_ORDER, in Python."""
     priority = action.strand.priority
     return (
         priority.order,
@@ -208,11 +189,7 @@ class RoundForPerson:
 def open_windows(on: date) -> list[UpdateWindow]:
     """The windows open on a day, of the plans taking updates, leaving out closed quarters: in
     three queries, whatever the number of plans."""
-    plans = list(
-        AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES).order_by(
-            "-financial_year", "title"
-        )
-    )
+    plans = list(AnnualPlan.objects.taking_updates().order_by("-financial_year", "title"))
     saved = defaultdict(dict)
     for window in UpdateWindow.objects.filter(plan__in=plans):
         saved[window.plan_id][window.quarter] = window
@@ -238,13 +215,13 @@ def rounds_for(user, on: date) -> list[RoundForPerson]:
         return []
     plan_ids = {window.plan_id for window in windows}
     quarters = {window.quarter for window in windows}
-    agency_id = agency_of(user)
+    agency_id = agency_id_of(user)
 
     actions = list(
         Action.objects.led_by(user)
         .filter(strand__priority__plan_id__in=plan_ids)
         .select_related("strand__priority", "completion_status")
-        .order_by(*PLAN_ORDER)
+        .in_plan_order()
     )
     updates = {
         (update.action_id, update.quarter): update

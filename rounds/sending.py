@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from agencies.models import display_name
-from plans.models import UPDATABLE_STATUSES, AnnualPlan
+from plans.models import AnnualPlan
 
 from .due import Due, due_by_person, officers
 from .models import RoundEmail, UpdateWindow
@@ -66,7 +66,7 @@ def run_round(on: date | None = None, *, dry_run: bool = False) -> Outcome:
     on = on or timezone.localdate()
     outcome = Outcome()
     people = list(officers())
-    plans = AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES).order_by("pk")
+    plans = AnnualPlan.objects.taking_updates().order_by("pk")
     for plan in plans:
         saved = {window.quarter: window for window in plan.update_windows.all()}
         for period in plan.quarters:

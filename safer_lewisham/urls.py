@@ -6,9 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from actions import urls as action_urls
 from agencies.reset_forms import NewPasswordForm, ResetRequestForm
 from agencies.views import NewPasswordView, SignInView
 from plans import views as plan_views
+from rounds import views as round_views
 
 from . import views as site_views
 
@@ -23,7 +25,17 @@ urlpatterns = [
     path("plans/<slug:slug>/comments/", include("consultation.urls")),
     # Published plans, readable without signing in.
     path("public/", include("public.urls")),
-    path("actions/", include("actions.urls")),
+    # The actions' pages and My updates, in the one "actions" namespace: My updates belongs to the
+    # update round (rounds), which stands above the actions it lists.
+    path(
+        "actions/",
+        include(
+            (
+                [*action_urls.urlpatterns, path("mine/", round_views.my_updates, name="mine")],
+                action_urls.app_name,
+            )
+        ),
+    ),
     # Performance indicators: an indicator's page, recording its values, overriding a rating.
     path("indicators/", include("indicators.urls")),
     # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one

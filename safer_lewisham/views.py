@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import Error as DatabaseFailure
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -30,10 +30,12 @@ def server_error(request, template_name="500.html"):
     """The page for an unhandled exception (``handler500``), wherever it was raised: in a view,
     a middleware (reading the session, the signed-in user) or a template's context processor.
 
-    When the database cannot be reached (django.db's OperationalError, InterfaceError...), the
+    When the database cannot be reached (django.db's OperationalError and InterfaceError), the
     answer is 503 "Sorry, the service is unavailable" with a Retry-After header rather than
     500: the service is fine and will be back by itself once the database is (persistent
-    connections are checked before reuse, CONN_HEALTH_CHECKS in settings). A failed request's
+    connections are checked before reuse, CONN_HEALTH_CHECKS in settings). Any other database
+    error (DataError for a value out of range, IntegrityError, ProgrammingError...) is a fault
+    of the service, not an outage: 500, like every other exception. A failed request's
     transaction has been rolled back, so nothing of it was saved; anything typed into the
     form's text boxes is shown again to copy.
 
@@ -43,7 +45,7 @@ def server_error(request, template_name="500.html"):
     """
     error = sys.exc_info()[1]
     typed = _typed(request)
-    if isinstance(error, DatabaseFailure):
+    if isinstance(error, OperationalError | InterfaceError):
         logger.warning(
             "Database unavailable, answered 503 to %s %s: %s",
             request.method,

@@ -223,7 +223,7 @@ def crash_after_the_update_is_written(*args, **kwargs):
 
 CRASH_POINTS = {
     # Straight after claim() has checked (and locked) the action's version.
-    "after the check": "actions.progress._refuse_closed_quarter",
+    "after the check": "actions.progress.lock_open_quarter",
     # Checked, about to write the quarter's update.
     "before the write": "actions.progress._write_update",
     # The update written, the action's completion not yet: the write must be undone too.

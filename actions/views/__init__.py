@@ -1,7 +1,7 @@
-"""The officers' pages: their own actions, an action's page, and recording progress."""
+"""The officers' pages: an action's page and recording progress (their own actions are listed on
+My updates: rounds/views.py)."""
 
 from .detail import action_detail
-from .mine import my_actions
 from .update import record_progress
 
-__all__ = ["action_detail", "my_actions", "record_progress"]
+__all__ = ["action_detail", "record_progress"]

@@ -1,30 +1,21 @@
-"""My updates: what an officer owes the update windows open now (rounds app), with the deadline
-and what they have already done, then the actions they or their agency lead, with what each
-needs."""
+"""A person's own actions: the list on My updates (whose page, rounds/views.py, puts the update
+round's open windows above it) and the home page's summary of them."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from plans.models import AnnualPlan
 from plans.quarters import Quarter
-from rounds.due import rounds_for
 
 from ..filters import MyActionsFilter
 from ..models import Action
 
 
-@require_safe
-@permission_required("actions.view_action", raise_exception=True)
-def my_actions(request):
-    """My updates: for each update window open today, the actions and indicators the person
-    still has to update, with the window's deadline, and those they have updated for its quarter;
-    then the actions the signed-in person or their agency leads, grouped by plan and strand, with
-    the filters of MyActionsFilter. Someone who leads nothing (a chair) sees an empty list."""
-    today = timezone.localdate()
+def my_actions_section(request, today) -> dict:
+    """What My updates' list of actions shows (actions/includes/my_actions.html): the actions the
+    signed-in person or their agency leads, grouped by plan and strand, with the filters of
+    MyActionsFilter. Someone who leads nothing (a chair) has an empty list."""
     filterset = MyActionsFilter.for_user(request.GET, request.user, today)
     # A list, to avoid DB access while rendering the template.
     actions = list(filterset.qs)
@@ -41,7 +32,7 @@ def my_actions(request):
         )
 
     filtered = filterset.is_filtered
-    context = {
+    return {
         "filter": filterset,
         "form": filterset.form,
         "groups": _group_by_plan_and_strand(actions, filterset.plans, filterset.strands),
@@ -49,11 +40,7 @@ def my_actions(request):
         "is_filtered": filtered,
         # Only a filtered list needs the unfiltered total ("3 of your 19 actions").
         "total": filterset.queryset.count() if filtered else len(actions),
-        # Each open window's due and done updates (a fixed number of queries: rounds.due).
-        "rounds": rounds_for(request.user, today),
-        "nav_section": "mine",
     }
-    return render(request, "actions/my_actions.html", context)
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,21 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import Error as DatabaseFailure
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from plans.quarters import QUARTER_NUMBERS
-from reviews.models import closure_refusal
+from plans.year import QuarterClosed, closure_refusal, form_quarter
 from safer_lewisham.middleware import take_unsaved_form
 
 from .. import progress
 from ..forms import ProgressUpdateForm, quarter_label
 from ..models import Action, ProgressUpdate
+from .recording import RecordingPage, asked_quarter, with_current_versions
 
 TEMPLATE = "actions/progress_form.html"
+# What the officer may have typed, handed back on a refusal page: (field, label).
+TYPED_FIELDS = (("narrative", "Narrative"), ("completion_note", "Completion note"))
 # How long to tell browsers to wait before trying again when the database failed (seconds).
 RETRY_AFTER_SECONDS = 120
 NOT_SAVED = (
@@ -41,28 +44,21 @@ def record_progress(request, pk):
     if not Action.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied
     plan = action.plan
+    page = _page(action)
     # A form posted after the session ran out comes back once the officer has signed in again
     # (safer_lewisham.middleware): it is treated as posted, but only shown, never saved unasked.
     unsaved = take_unsaved_form(request) if request.method == "GET" else None
     posted = request.POST if request.method == "POST" else unsaved
     reason = plan.why_no_updates()
     if reason:
-        return _refuse(request, action, "You cannot record progress", reason, posted, status=403)
+        return page.refuse(request, "You cannot record progress", reason, posted, status=403)
 
-    open_quarters = {quarter.number: quarter for quarter in plan.open_quarters()}
-    chosen = (posted or request.GET).get("quarter")
-    if chosen is None and posted is None:
-        # The reporting quarter, unless it has been closed already: then the latest open one.
-        reporting = plan.reporting_quarter()
-        quarter = open_quarters.get(reporting.number) or list(open_quarters.values())[-1]
-    else:
-        quarter = open_quarters.get(_number(chosen))
+    chosen = form_quarter(plan, asked_quarter(request, posted))
+    quarter = chosen.quarter
     if quarter is None:
-        number = _number(chosen)
-        closed = closure_refusal(plan, number) if number in QUARTER_NUMBERS else None
-        return _refuse(
+        closed = closure_refusal(plan, chosen.asked) if chosen.asked else None
+        return page.refuse(
             request,
-            action,
             "There is a problem with the quarter",
             f"{closed} Choose another quarter below."
             if closed
@@ -70,18 +66,18 @@ def record_progress(request, pk):
             f"choose one below.",
             posted,
             status=400,
-            quarters=list(open_quarters.values()),
+            quarters=chosen.choices,
         )
 
     if posted is None:
         form = ProgressUpdateForm(initial=_showing(action, quarter), plan=plan)
-        return _form_page(request, action, quarter, form)
+        return _form_page(request, page, action, quarter, form, chosen.choices)
 
     form = ProgressUpdateForm(posted, plan=plan)
     if unsaved is not None:
-        return _form_page(request, action, quarter, form, restored=True)
+        return _form_page(request, page, action, quarter, form, chosen.choices, restored=True)
     if not form.is_valid():
-        return _form_page(request, action, quarter, form, status=400)
+        return _form_page(request, page, action, quarter, form, chosen.choices, status=400)
     try:
         progress.record_progress(
             action,
@@ -91,12 +87,10 @@ def record_progress(request, pk):
             update_version=form.cleaned_data["update_version"],
         )
     except progress.ProgressConflict as conflict:
-        return _conflict_page(request, action, quarter, form, conflict)
-    except progress.QuarterClosed as closed:
+        return _conflict_page(request, page, action, quarter, form, chosen.choices, conflict)
+    except QuarterClosed as closed:
         # Closed after the meeting while the form was open: nothing saved, the text shown.
-        return _refuse(
-            request, action, "You cannot record progress", str(closed), posted, status=400
-        )
+        return page.refuse(request, "You cannot record progress", str(closed), posted, status=400)
     except DatabaseFailure:
         # The database failed somewhere between the version check and the last write (the
         # connection dropped, the server restarted...): the transaction was rolled back, so
@@ -106,18 +100,11 @@ def record_progress(request, pk):
         # "service unavailable" page with the text instead.)
         logger.exception("Progress on action %s not saved: the database failed.", action.pk)
         form.add_error(None, NOT_SAVED)
-        response = _form_page(request, action, quarter, form, status=503)
+        response = _form_page(request, page, action, quarter, form, chosen.choices, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     messages.success(request, f"Progress for {quarter.label} saved")
     return redirect(action)
-
-
-def _number(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _showing(action, quarter):
@@ -136,49 +123,61 @@ def _showing(action, quarter):
     }
 
 
-def _form_page(request, action, quarter, form, status=200, **extra):
-    plan = action.plan
+def _page(action):
+    return RecordingPage(
+        TEMPLATE,
+        {"action": action, "plan": action.plan, "nav_section": "plans"},
+        reverse("actions:update", args=[action.pk]),
+        (action.get_absolute_url(), "Go back to the action"),
+        lambda quarter: f"Record progress for {quarter_label(quarter)}",
+        TYPED_FIELDS,
+    )
+
+
+def _form_page(request, page, action, quarter, form, choices, status=200, **extra):
     updates = {
         update.quarter: update
         for update in action.progress_updates.select_related("author").order_by("quarter")
     }
-    context = {
-        "action": action,
-        "plan": plan,
-        "quarter": quarter,
-        "quarter_label": quarter_label(quarter),
-        "form": form,
-        "existing_update": updates.get(quarter.number),
-        "quarter_links": [
-            (other, quarter_label(other), other.number in updates) for other in plan.open_quarters()
-        ],
-        "nav_section": "plans",
+    return page.render(
+        request,
+        status,
+        quarter=quarter,
+        quarter_label=quarter_label(quarter),
+        form=form,
+        existing_update=updates.get(quarter.number),
+        quarter_links=[(other, quarter_label(other), other.number in updates) for other in choices],
         **extra,
-    }
-    return render(request, TEMPLATE, context, status=status)
+    )
 
 
-def _conflict_page(request, action, quarter, form, conflict):
+def _conflict_page(request, page, action, quarter, form, choices, conflict):
     """The officer's form again, holding what they typed, with what the other person saved
     above it; its hidden versions are now the current ones, so saving again (after merging)
     goes through."""
     shown_update_version = form.cleaned_data["update_version"]
-    data = form.data.copy()
-    data["action_version"] = str(conflict.action.version)
-    data["update_version"] = str(conflict.update.version) if conflict.update else ""
     their_update = conflict.update
     if their_update is not None and their_update.version == shown_update_version:
         their_update = None  # the quarter's update is as the officer saw it
     last_change = (
         Action.history.filter(id=action.pk).select_related("history_user").order_by("-history_date")
     ).first()
+    data = with_current_versions(
+        form,
+        action_version=conflict.action.version,
+        update_version=conflict.update.version if conflict.update else None,
+    )
     return _form_page(
         request,
+        page,
         action,
         quarter,
         ProgressUpdateForm(data, plan=action.plan),
+        choices,
         status=409,
         conflict={
+            "heading": "Someone else saved this action while you were editing it",
+            "theirs": "actions/includes/conflict_progress.html",
             "update": their_update,
             "update_deleted": conflict.update is None and shown_update_version is not None,
             "action": conflict.action,
@@ -186,26 +185,3 @@ def _conflict_page(request, action, quarter, form, conflict):
             "last_change": last_change,
         },
     )
-
-
-def _refuse(request, action, title, reason, posted, status, quarters=()):
-    """A GOV.UK page saying why nothing was saved, with anything the officer typed to copy."""
-    typed = []
-    if posted is not None:
-        typed = [
-            (label, posted.get(name, "").strip())
-            for name, label in (("narrative", "Narrative"), ("completion_note", "Completion note"))
-            if posted.get(name, "").strip()
-        ]
-    context = {
-        "action": action,
-        "plan": action.plan,
-        "refusal": {
-            "title": title,
-            "reason": reason,
-            "typed": typed,
-            "quarters": [(quarter, quarter_label(quarter)) for quarter in quarters],
-        },
-        "nav_section": "plans",
-    }
-    return render(request, TEMPLATE, context, status=status)

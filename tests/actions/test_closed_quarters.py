@@ -6,7 +6,9 @@ import pytest
 
 from actions import progress
 from actions.models import ProgressUpdate
-from reviews.models import QuarterClosure
+from plans.models import QuarterClosure
+from plans.year import QuarterClosed
+from tests.closing import close_quarter
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,7 @@ def form_data(action, quarter, narrative="Late news from the quarter."):
 
 
 def test_a_closed_quarter_is_refused_with_when_it_was_closed(officer_client, led_action, member):
-    QuarterClosure.objects.close(led_action.plan, 2, by=member)
+    close_quarter(led_action.plan, 2, by=member)
 
     response = officer_client.get(f"/actions/{led_action.pk}/update/?quarter=2")
 
@@ -36,7 +38,7 @@ def test_a_closed_quarter_is_refused_with_when_it_was_closed(officer_client, led
 def test_the_form_opens_on_the_latest_open_quarter_when_the_reporting_one_is_closed(
     officer_client, led_action, member
 ):
-    QuarterClosure.objects.close(led_action.plan, 4, by=member)
+    close_quarter(led_action.plan, 4, by=member)
 
     response = officer_client.get(f"/actions/{led_action.pk}/update/")
 
@@ -48,7 +50,7 @@ def test_a_quarter_closed_while_the_form_was_open_saves_nothing_and_shows_the_te
     officer_client, led_action, member
 ):
     closure = QuarterClosure(plan=led_action.plan, quarter=4, closed_by=member)
-    closed_meanwhile = progress.QuarterClosed(closure)
+    closed_meanwhile = QuarterClosed(closure)
     with mock.patch.object(progress, "record_progress", side_effect=closed_meanwhile):
         response = officer_client.post(
             f"/actions/{led_action.pk}/update/", form_data(led_action, 4, "Kept for copying.")

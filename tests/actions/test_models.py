@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from actions import timeframes
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
+from plans.models import QuarterClosure
 from plans.quarters import Quarter
 from tests.factories import (
     ActionFactory,
@@ -324,7 +325,7 @@ def test_it_counts_an_unfinished_action_past_its_due_date_as_late():
     late = action_due(plan, "Sept 17", status="in-progress")
 
     assert list(Action.objects.late(on=date(2017, 10, 1))) == [late]
-    assert late.is_late(on=date(2017, 10, 1))
+    assert Action.objects.with_progress(on=date(2017, 10, 1)).get(pk=late.pk).is_late
 
 
 def test_it_does_not_count_an_action_on_its_due_date_as_late():
@@ -340,7 +341,7 @@ def test_it_does_not_count_a_complete_action_as_late(status):
     action = action_due(plan, "Sept 17", status=status)
 
     assert not Action.objects.late(on=date(2017, 10, 1)).exists()
-    assert not action.is_late(on=date(2017, 10, 1))
+    assert not Action.objects.with_progress(on=date(2017, 10, 1)).get(pk=action.pk).is_late
 
 
 def test_it_does_not_count_an_action_not_yet_due_as_late():
@@ -426,3 +427,59 @@ def test_an_update_is_due_for_the_last_quarter_of_an_earlier_years_plan():
     due = dict(Action.objects.with_progress(on=date(2026, 11, 24)).values_list("pk", "update_due"))
 
     assert due == {waiting.pk: True, updated.pk: False}
+
+
+def test_no_update_is_due_for_a_closed_quarter():
+    """A closed quarter takes no update (plans.year), so none is due: not in the lists'
+    annotation either."""
+    past = StrandFactory(priority__plan__financial_year=2017)
+    waiting = ActionFactory(strand=past)
+    QuarterClosure.objects.create(plan=past.priority.plan, quarter=4, snapshot={})
+
+    due = dict(Action.objects.with_progress(on=date(2026, 11, 24)).values_list("pk", "update_due"))
+
+    assert due == {waiting.pk: False}
+    assert not Action.objects.due_an_update(4).exists()
+    assert list(Action.objects.without_update_for(4)) == [waiting]
+
+
+@pytest.mark.parametrize("status", ["draft", "consultation", "closed"])
+def test_no_update_is_due_in_a_plan_that_takes_none(status):
+    action = ActionFactory(strand=StrandFactory(priority__plan__status=status))
+
+    assert not Action.objects.due_an_update(1).exists()
+    assert list(Action.objects.without_update_for(1)) == [action]
+
+
+def test_the_lists_update_due_is_the_rule_for_the_reporting_quarter():
+    """with_progress's update_due and due_an_update are one rule: for each plan, its reporting
+    quarter's due_an_update."""
+    on = date(2018, 2, 1)  # Q4 of 2017-18
+    this_year = StrandFactory(priority__plan__financial_year=2017)
+    last_year = StrandFactory(priority__plan__financial_year=2016)
+    next_year = StrandFactory(priority__plan__financial_year=2018)
+    actions = []
+    for strand in (this_year, last_year, next_year):
+        plan = strand.priority.plan
+        for quarter in (None, 3, 4):
+            for status in ("in-progress", "complete"):
+                action = ActionFactory(strand=strand, completion_status=completion_status(status))
+                if quarter:
+                    ProgressUpdateFactory(action=action, quarter=quarter)
+                actions.append(action)
+        if strand is last_year:
+            QuarterClosure.objects.create(plan=plan, quarter=4, snapshot={})
+    closed = StrandFactory(priority__plan__financial_year=2017, priority__plan__status="closed")
+    actions.append(ActionFactory(strand=closed))
+
+    annotated = dict(Action.objects.with_progress(on=on).values_list("pk", "update_due"))
+    by_rule = {
+        action.pk: (
+            (reporting := action.plan.reporting_quarter(on)) is not None
+            and Action.objects.due_an_update(reporting.number).filter(pk=action.pk).exists()
+        )
+        for action in actions
+    }
+
+    assert annotated == by_rule
+    assert sum(annotated.values()) == 2  # this year's unfinished actions without a Q4 update

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import QuarterClosure
+from plans.models import QuarterClosure
 from tests.factories import (
     ActionFactory,
     AgencyFactory,

@@ -19,7 +19,7 @@ from actions.models import Action, ProgressUpdate
 pytestmark = pytest.mark.django_db
 
 TOO_LONG = f"Narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer"
-NULL = "Null characters are not allowed."
+NULL = "Narrative must not include hidden control characters"
 NEEDS_NARRATIVE = "Enter a narrative explaining why this action is"
 
 # Pieces of several characters too: an emoji with skin tone and ZWJ, a Windows line end.

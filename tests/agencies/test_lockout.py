@@ -85,6 +85,15 @@ def test_the_fifth_wrong_password_shows_the_lockout_page(client, officer):
     assert "<title>Too many failed sign-in attempts" in response.content.decode()
 
 
+def test_the_lockout_page_tells_browsers_to_retry_after_the_cool_off(client, officer):
+    fail(client, LIMIT - 1)
+
+    response = sign_in(client, password="still-wrong")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+
+
 def test_the_right_password_is_refused_while_locked_out(client, officer):
     fail(client, LIMIT)
 

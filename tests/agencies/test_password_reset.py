@@ -150,7 +150,7 @@ def test_it_shows_a_too_short_password_as_a_govuk_error(client, officer, mailout
 
     assert response.status_code == 200
     html = response.content.decode()
-    too_short = "This password is too short. It must contain at least 12 characters."
+    too_short = "New password must be 12 characters or more"
     assert "Error: Choose a new password" in text_of(response)
     assert 'class="govuk-error-summary"' in html
     # The summary links to the box the error is about; the error is shown beside it too.

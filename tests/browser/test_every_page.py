@@ -110,12 +110,12 @@ def every_kind_of_page(demo_data):
 
     from consultation.models import Comment
     from plans.models import AnnualPlan, PlanStatus
-    from reviews.models import QuarterClosure
+    from tests.closing import close_quarter
 
     users = get_user_model().objects
     chair = users.get(username="chair")
     plan = AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
-    QuarterClosure.objects.close(plan, 2, by=chair, on=date(2018, 1, 15))
+    close_quarter(plan, 2, by=chair, on=date(2018, 1, 15))
     plan.published_at = timezone.now()
     plan.save()
     draft = AnnualPlan.objects.get(slug="safer-lewisham-plan-18-19")

@@ -1,10 +1,15 @@
 """Reading a spreadsheet into rows (imports/reading.py): finding the heading row, matching the
 headings, tidying messy cells, and refusing formulas."""
 
+import re
 from datetime import date, datetime
+from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 import pytest
+from openpyxl import Workbook
 
+from imports import reading
 from imports.reading import UnreadableFile, looks_like_formula, read_file
 from tests.imports.files import csv_file, row, xlsx
 
@@ -232,3 +237,72 @@ def test_two_columns_for_the_same_field_are_refused():
             "plan.xlsx",
             xlsx([["Violence", "VAWG", "A", "B"]], ["Priority", "Strand", "Action", "Action text"]),
         )
+
+
+def one_cell_rows(count: int) -> bytes:
+    """A workbook of `count` rows, each with one cell, as a file of many empty-looking rows
+    would be."""
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet("Actions")
+    for number in range(count):
+        worksheet.append([f"Row {number}"])
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def with_declared_size(content: bytes, size: str) -> bytes:
+    """The workbook with its sheet's declared size (<dimension ref="..."/>) rewritten, as some
+    programs write it wrong."""
+    out = BytesIO()
+    with ZipFile(BytesIO(content)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(
+                    rb'<dimension ref="[^"]*"', f'<dimension ref="{size}"'.encode(), data
+                )
+                assert replaced == 1
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_sheet_of_too_many_rows_is_refused_having_read_no_more_than_the_limit(monkeypatch):
+    """Reading stops at the limit, keeping a cell per cell of the file: a sheet of 60,000
+    one-cell rows (300 KB) once cost 6 million cells, padded to 100 columns each."""
+    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1000)
+    cells = []
+    made = reading._Cell
+
+    def counted(*args, **kwargs):
+        cells.append(made(*args, **kwargs))
+        return cells[-1]
+
+    monkeypatch.setattr(reading, "_Cell", counted)
+
+    with pytest.raises(UnreadableFile) as refusal:
+        read_file("plan.xlsx", one_cell_rows(1500))
+
+    assert str(refusal.value).startswith("The sheet has more than 1,000 rows.")
+    assert len(cells) <= 1000
+
+
+def test_rows_beyond_the_sheets_declared_size_are_read():
+    content = xlsx([row(reference=str(number)) for number in range(1, 6)])
+
+    sheet = read_file("plan.xlsx", with_declared_size(content, "A1:C3"))
+
+    assert [r.get("reference") for r in sheet.rows] == ["1", "2", "3", "4", "5"]
+
+
+def test_cells_beyond_the_hundredth_column_are_not_read():
+    headings = ["Priority", "Strand", "Action", *[""] * 100, "Reference"]
+
+    sheet = read_file(
+        "plan.xlsx", xlsx([["Violence", "VAWG", "Open day.", *[""] * 100, "1.1"]], headings)
+    )
+
+    assert "reference" not in sheet.headings
+    assert [r.values for r in sheet.rows] == [
+        {"priority": "Violence", "strand": "VAWG", "action": "Open day."}
+    ]

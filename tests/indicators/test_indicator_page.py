@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
-from reviews.models import QuarterClosure
+from tests.closing import close_quarter
 from tests.factories import (
     IndicatorFactory,
     IndicatorTargetFactory,
@@ -183,7 +183,7 @@ def test_an_override_is_in_the_audit_trail(admin_client, superuser, indicator):
 
 
 def test_a_closed_quarters_rating_is_not_overridden(admin_client, indicator):
-    QuarterClosure.objects.close(indicator.plan, 2, by=SuperuserFactory(), on=date(2018, 2, 1))
+    close_quarter(indicator.plan, 2, by=SuperuserFactory(), on=date(2018, 2, 1))
 
     override(admin_client, indicator)
 

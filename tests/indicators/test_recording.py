@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator, IndicatorValue
-from reviews.models import QuarterClosure
+from tests.closing import close_quarter
 from tests.factories import (
     IndicatorFactory,
     IndicatorValueFactory,
@@ -184,7 +184,7 @@ def test_a_quarter_that_has_not_begun_is_refused(officer_client, indicator, monk
 
 
 def test_a_closed_quarter_is_refused_keeping_the_value_and_note(officer_client, indicator):
-    QuarterClosure.objects.close(indicator.plan, 3, by=SuperuserFactory(), on=date(2018, 2, 1))
+    close_quarter(indicator.plan, 3, by=SuperuserFactory(), on=date(2018, 2, 1))
 
     response = officer_client.post(record_url(indicator), form(value="17", note="Late return."))
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from plans.models import AnnualPlan
-from reviews.models import QuarterClosure
+from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -41,7 +41,7 @@ def published(**kw):
 
 
 def close(plan, quarter, by=None):
-    return QuarterClosure.objects.close(plan, quarter, by=by or UserFactory(), on=AFTER_THE_YEAR)
+    return close_quarter(plan, quarter, by=by or UserFactory(), on=AFTER_THE_YEAR)
 
 
 def url(plan):

@@ -6,31 +6,27 @@ import re
 import threading
 import time
 from datetime import date
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from actions import progress
 from actions.models import ProgressUpdate
 from agencies import roles
+from plans.models import QuarterClosure
+from plans.year import QuarterClosed
 from reviews import rollup
-from reviews.models import QuarterClosure
+from tests.closing import close_quarter
 from tests.factories import ActionFactory, ProgressUpdateFactory, completion_status
-
-# The migration that gives the role groups the right to close and reopen quarters.
-GRANTS = import_module("reviews.migrations.0002_quarter_permissions_for_roles")
 
 
 @pytest.fixture(autouse=True)
 def quarter_roles(db):
-    """The role groups with the quarter permissions, as the migration gives them to existing
-    groups (agencies/roles.py creates the groups of a new database after the migrations)."""
+    """The role groups with the quarter permissions (agencies/roles.py; a database migrated from
+    before the groups had them: tests/plans/test_quarter_closure_migration.py)."""
     roles.ensure_roles()
-    GRANTS.grant(django_apps)
 
 
 @pytest.fixture
@@ -172,7 +168,7 @@ def test_a_closed_quarter_is_not_offered_to_officers(member_client, plan):
 def test_the_progress_form_refuses_an_update_to_a_closed_quarter(
     officer_client, member, plan, led_action
 ):
-    QuarterClosure.objects.close(plan, 2, by=member)
+    close_quarter(plan, 2, by=member)
 
     response = officer_client.post(
         f"/actions/{led_action.pk}/update/", progress_form(led_action, quarter=2)
@@ -184,9 +180,9 @@ def test_the_progress_form_refuses_an_update_to_a_closed_quarter(
 
 def test_the_service_refuses_a_quarter_closed_while_the_form_was_open(member, plan, led_action):
     form_shown_version = led_action.version
-    closure = QuarterClosure.objects.close(plan, 2, by=member)
+    closure = close_quarter(plan, 2, by=member)
 
-    with pytest.raises(progress.QuarterClosed) as refused:
+    with pytest.raises(QuarterClosed) as refused:
         progress.record_progress(
             led_action,
             progress.Progress(
@@ -211,7 +207,7 @@ def test_the_service_refuses_a_quarter_closed_while_the_form_was_open(member, pl
 
 
 def test_the_service_still_records_the_quarters_that_are_open(member, plan, led_action):
-    QuarterClosure.objects.close(plan, 2, by=member)
+    close_quarter(plan, 2, by=member)
 
     update = progress.record_progress(
         led_action,
@@ -232,7 +228,7 @@ def test_the_service_still_records_the_quarters_that_are_open(member, plan, led_
 
 def test_with_every_quarter_closed_officers_are_told_why(member, plan):
     for quarter in (1, 2, 3, 4):
-        QuarterClosure.objects.close(plan, quarter, by=member)
+        close_quarter(plan, quarter, by=member)
 
     assert plan.open_quarters() == []
     assert plan.why_no_updates() == (
@@ -285,7 +281,7 @@ def test_an_update_saved_as_the_quarter_closes_is_in_its_snapshot_or_refused(
         try:
             start.wait(timeout=10)
             time.sleep(0.3 if first == "update" else 0)
-            QuarterClosure.objects.close(plan, 2, by=member)
+            close_quarter(plan, 2, by=member)
         finally:
             connection.close()
 
@@ -303,7 +299,7 @@ def test_an_update_saved_as_the_quarter_closes_is_in_its_snapshot_or_refused(
                 update_version=None,
             )
             outcomes["update"] = "saved"
-        except progress.QuarterClosed:
+        except QuarterClosed:
             outcomes["update"] = "refused"
         finally:
             connection.close()
@@ -334,14 +330,14 @@ def test_the_chair_may_not_reopen_a_quarter(member_client, plan):
 
 
 def test_an_officer_may_not_reopen_a_quarter(officer_client, member, plan):
-    QuarterClosure.objects.close(plan, 1, by=member)
+    close_quarter(plan, 1, by=member)
 
     assert officer_client.post(quarter_url(plan, 1, "reopen/")).status_code == 403
     assert QuarterClosure.objects.exists()
 
 
 def test_an_administrator_reopens_a_quarter(client, administrator, member, plan, led_action):
-    QuarterClosure.objects.close(plan, 1, by=member)
+    close_quarter(plan, 1, by=member)
     client.force_login(administrator)
     assert "Reopen Q1 2017-18" in text_of(client.get(quarter_url(plan, 1)))
 
@@ -355,7 +351,7 @@ def test_an_administrator_reopens_a_quarter(client, administrator, member, plan,
 
 def test_a_reopened_quarter_shows_the_figures_as_they_are(client, administrator, plan, led_action):
     update = ProgressUpdateFactory(action=led_action, quarter=1, rag_rating="red")
-    QuarterClosure.objects.close(plan, 1, by=administrator)
+    close_quarter(plan, 1, by=administrator)
     client.force_login(administrator)
     client.post(quarter_url(plan, 1, "reopen/"))
     update.rag_rating = "green"
@@ -388,17 +384,15 @@ def test_closing_and_reopening_are_in_the_audit_trail(client, member, administra
 # The permissions ------------------------------------------------------------------------------
 
 
-def test_the_migration_gives_the_roles_their_quarter_permissions(db):
+def test_the_roles_have_their_quarter_permissions(db):
     roles.ensure_roles()
-    for group in Group.objects.all():
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="reviews"))
-
-    GRANTS.grant(django_apps)
 
     def codenames(role):
         return set(
             Group.objects.get(name=role)
-            .permissions.filter(content_type__app_label="reviews")
+            .permissions.filter(
+                content_type__app_label="plans", codename__in=["close_quarter", "reopen_quarter"]
+            )
             .values_list("codename", flat=True)
         )
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from plans.models import AnnualPlan
 from reviews.dashboard import plans_at_a_glance
-from reviews.models import QuarterClosure
 from reviews.rollup import Figures, review_for
+from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -165,7 +165,7 @@ def test_a_closed_quarter_keeps_the_figures_its_meeting_was_shown():
     plan = make_plan()
     action = make_action(plan)
     update(action, 1, "red")
-    QuarterClosure.objects.close(plan, 1, by=UserFactory(), on=date(2017, 7, 5))
+    close_quarter(plan, 1, by=UserFactory(), on=date(2017, 7, 5))
     # Changed after the meeting (say, by an administrator in Plan administration).
     action.progress_updates.filter(quarter=1).update(rag_rating="green")
 
@@ -180,7 +180,7 @@ def test_a_closed_reporting_quarter_shows_the_review_as_it_was_closed():
     action = make_action(plan)
     update(action, 3, "amber")
     update(action, 4, "red")
-    QuarterClosure.objects.close(plan, 4, by=UserFactory(), on=date(2018, 4, 20))
+    close_quarter(plan, 4, by=UserFactory(), on=date(2018, 4, 20))
     action.progress_updates.update(rag_rating="green")
 
     glance = glance_of(plan, on=date(2018, 6, 1))

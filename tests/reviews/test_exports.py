@@ -23,10 +23,10 @@ from openpyxl import load_workbook
 from actions.models import Action
 from plans.models import AnnualPlan
 from reviews import exports
-from reviews.models import QuarterClosure
 from reviews.pack import build_pack
 from reviews.rollup import review_for
 from reviews.spreadsheets import build_csv, build_xlsx
+from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -401,7 +401,7 @@ def test_the_spreadsheets_hold_every_action_of_the_plan(member_client):
 @pytest.mark.django_db
 def test_a_closed_quarters_downloads_are_as_it_was_closed(member_client, superuser):
     plan = make_plan(actions=2, updates_per_action=2)
-    QuarterClosure.objects.close(plan, 2, by=superuser, on=date(2018, 1, 10))
+    close_quarter(plan, 2, by=superuser, on=date(2018, 1, 10))
     plan_actions = plan.priorities.get().strands.get(title="Strand 1").actions.all()
     for update in plan_actions[0].progress_updates.filter(quarter=2):
         update.narrative = "Changed after the meeting."

@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from indicators.models import IndicatorValue
 from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan
-from reviews.models import QuarterClosure
 from reviews.pack import build_pack
 from reviews.rollup import IndicatorFigures, QuarterlyReview, review_for
 from reviews.spreadsheets import build_xlsx
+from tests.closing import close_quarter
 from tests.factories import SuperuserFactory
 from tests.reviews.test_pack import PARTNERSHIP, make_review, pdf_text
 from tests.reviews.test_quarter_page import section
@@ -77,7 +77,7 @@ def test_each_indicator_has_its_trend_as_a_small_chart_with_its_figures(member_c
 
 
 def test_the_indicators_are_in_a_closed_quarters_snapshot(member_client, demo_plan):
-    QuarterClosure.objects.close(demo_plan, 3, by=SuperuserFactory(), on=AFTER_THE_YEAR)
+    close_quarter(demo_plan, 3, by=SuperuserFactory(), on=AFTER_THE_YEAR)
     # Changed behind the closure's back (the service would refuse it).
     IndicatorValue.objects.filter(indicator__plan=demo_plan, quarter=3).update(value=1)
 
@@ -91,7 +91,7 @@ def test_the_indicators_are_in_a_closed_quarters_snapshot(member_client, demo_pl
 
 
 def test_a_snapshot_taken_before_indicators_loads_with_none(member_client, demo_plan):
-    closure = QuarterClosure.objects.close(demo_plan, 3, by=SuperuserFactory(), on=AFTER_THE_YEAR)
+    closure = close_quarter(demo_plan, 3, by=SuperuserFactory(), on=AFTER_THE_YEAR)
     del closure.snapshot["indicators"]
     del closure.snapshot["indicator_figures"]
     closure.save()

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan
-from reviews.models import QuarterClosure
 from reviews.rollup import ActionRow, Breakdown, Figures, QuarterlyReview, review_for
+from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -368,7 +368,7 @@ def test_a_closed_quarter_gives_its_snapshot_with_who_closed_it(strand):
     action = action_in(strand)
     ProgressUpdateFactory(action=action, quarter=1, rag_rating="red")
     chair = UserFactory(first_name="Catherine", last_name="Holloway")
-    QuarterClosure.objects.close(strand.plan, 1, by=chair, on=AFTER_THE_YEAR)
+    close_quarter(strand.plan, 1, by=chair, on=AFTER_THE_YEAR)
     action.progress_updates.update(rag_rating="green")
 
     review = review_for(strand.plan, 1, on=AFTER_THE_YEAR)
@@ -381,7 +381,7 @@ def test_a_closed_quarter_gives_its_snapshot_with_who_closed_it(strand):
 def test_a_later_quarters_trend_uses_the_figures_its_closed_quarters_reported(strand):
     action = action_in(strand)
     ProgressUpdateFactory(action=action, quarter=1, rag_rating="red")
-    QuarterClosure.objects.close(strand.plan, 1, by=UserFactory(), on=AFTER_THE_YEAR)
+    close_quarter(strand.plan, 1, by=UserFactory(), on=AFTER_THE_YEAR)
     # Changed behind the closure's back (the service would refuse it).
     action.progress_updates.update(rag_rating="green")
 

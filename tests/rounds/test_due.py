@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import QuarterClosure
-from rounds.due import due_by_person, due_for, officers
+from actions.models import Action
+from plans.models import QuarterClosure
+from rounds.due import due_by_person, due_for, officers, rounds_for
 from rounds.windows import window_for
 from tests.factories import (
     ActionFactory,
@@ -18,6 +19,7 @@ from tests.factories import (
     UserFactory,
     completion_status,
 )
+from tests.rounds.conftest import IN_WINDOW
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,35 @@ def test_due_by_person_agrees_with_due_for(
     assert found[officer.pk][1].actions == [in_person, mine] == due_for(officer, window).actions
     assert found[officer.pk][1].indicators == [indicator]
     assert found[other_officer.pk][1].actions == [theirs]
+
+
+def test_my_updates_agree_with_the_actions_rule_for_what_is_due(
+    officer, window, plan, strand, lead_agency
+):
+    """rounds_for decides what is due in Python, from rows it fetches anyway; it must say what
+    ActionQuerySet.due_an_update says."""
+    for status in ("not-started", "in-progress", "complete"):
+        for quarter in (None, 2, 3):
+            action = ActionFactory(
+                strand=strand, lead_agency=lead_agency, completion_status=completion_status(status)
+            )
+            if quarter:
+                ProgressUpdateFactory(action=action, quarter=quarter)
+    ActionFactory(strand=strand, lead_officer=officer)
+    ActionFactory(strand=strand)  # led by nobody the officer is
+
+    [entry] = rounds_for(officer, IN_WINDOW)
+
+    by_rule = list(Action.objects.led_by(officer).due_an_update(3).in_plan_order())
+    assert entry.due.actions == by_rule == due_for(officer, window).actions
+    assert len(by_rule) == 5
+
+
+def test_my_updates_and_the_rule_both_ask_nothing_for_a_closed_quarter(officer, plan, due_action):
+    QuarterClosure.objects.create(plan=plan, quarter=3, snapshot={})
+
+    assert rounds_for(officer, IN_WINDOW) == []
+    assert not Action.objects.led_by(officer).due_an_update(3).exists()
 
 
 def test_due_by_person_leaves_out_people_with_nothing_due(officer, window, other_officer):

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reviews.models import QuarterClosure
+from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -177,7 +177,7 @@ def test_a_closed_quarter_lists_its_missing_updates_even_before_the_window_close
     member_client, plan, due_action, on_day, superuser
 ):
     on_day(date(2018, 1, 5))
-    QuarterClosure.objects.close(plan, 3, by=superuser, on=date(2018, 1, 5))
+    close_quarter(plan, 3, by=superuser, on=date(2018, 1, 5))
 
     section = missing(page(member_client, plan))
 

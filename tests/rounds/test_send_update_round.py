@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
-from reviews.models import QuarterClosure
+from plans.models import QuarterClosure
 from rounds.models import RoundEmail, UpdateWindow
 from tests.factories import (
     ActionFactory,

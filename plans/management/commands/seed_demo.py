@@ -15,8 +15,6 @@ from plans.demo import (
     read_demo_file,
 )
 
-SITE_URL = "http://127.0.0.1:8000/"
-
 # What each role of the data file may do, as the printed logins say it.
 ROLE_ABILITIES = {
     "administrator": "everything, including Plan administration",
@@ -44,8 +42,13 @@ class Command(BaseCommand):
             help="A data file of the same schema to load instead of the bundled Safer Lewisham "
             "one.",
         )
+        parser.add_argument(
+            "--site-url",
+            help="The address the demo is served on, which the printed logins name (`make run` "
+            "passes its HOST and PORT). Default: the SITE_URL setting.",
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, site_url=None, **options):
         create_users = settings.DEBUG
         try:
             summary = load_demo_data(read_demo_file(file), create_users=create_users)
@@ -66,7 +69,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(loaded_line(summary, file)))
         if summary.users:
-            self.stdout.write(logins_table(summary))
+            address = site_url or settings.SITE_URL
+            self.stdout.write(logins_table(summary, address.rstrip("/") + "/"))
 
 
 def loaded_line(summary: LoadSummary, file) -> str:
@@ -85,8 +89,9 @@ def counted(number: int, singular: str, plural: str = "") -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
-def logins_table(summary: LoadSummary) -> str:
-    """The demo logins as a small plain-text table, for the console `make run` prints."""
+def logins_table(summary: LoadSummary, site_url: str) -> str:
+    """The demo logins for the demo at `site_url`, as a small plain-text table, for the console
+    `make run` prints."""
     rows = [("Username", "Password", "Role", "What they can do")]
     for user, role, agency in summary.users:
         can = ROLE_ABILITIES[role]
@@ -94,7 +99,7 @@ def logins_table(summary: LoadSummary) -> str:
             can = f"{agency.display_name} officer: {can}"
         rows.append((user.username, DEMO_PASSWORD, role, can))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
-    lines = [f"Demo logins for {SITE_URL} (DEBUG only):"]
+    lines = [f"Demo logins for {site_url} (DEBUG only):"]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  " + "  ".join([*cells, row[-1]]))
