@@ -1,4 +1,5 @@
-"""Administration of actions, their timeframes, completion statuses and progress updates."""
+"""Administration of actions, their timeframes, completion statuses and progress updates; and
+the strand's page in admin with its actions inline."""
 
 from django import forms
 from django.contrib import admin
@@ -11,9 +12,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from govuk.admin_accessibility import LabelledListEditableMixin, LabelledTabularInline
 from plans.models import Theme
+from priorities import admin as priorities_admin
 from priorities.models import Strand
-from safer_lewisham.admin_accessibility import LabelledListEditableMixin, LabelledTabularInline
 
 from .forms import ActionAdminForm, TimeframeAdminForm, strand_with_plan, theme_with_plan
 from .models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
@@ -424,3 +426,15 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     @admin.display(description="Plan", ordering="action__strand__priority__plan")
     def plan(self, obj):
         return obj.action.plan
+
+
+class StrandAdmin(priorities_admin.StrandAdmin):
+    """The strand's admin with its actions inline, one table row each as the plan's table reads.
+    Registered here, in place of the priorities app's, because priorities may not import
+    actions."""
+
+    inlines = [ActionInline]
+
+
+admin.site.unregister(Strand)
+admin.site.register(Strand, StrandAdmin)

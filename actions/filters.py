@@ -13,9 +13,10 @@ from django_filters.fields import ModelChoiceField
 
 from govuk.forms import GovukErrorMessages, RowChoice
 from plans.models import AnnualPlan, Theme
+from plans.ratings import RAG_ORDER, RAG_RATINGS
 from priorities.models import Strand
 
-from .models import Action, CompletionStatus, ProgressUpdate
+from .models import Action, CompletionStatus
 
 # The value of the RAG filter for actions with no progress update at all.
 NO_UPDATE = "none"
@@ -123,7 +124,7 @@ class MyActionsFilter(django_filters.FilterSet):
         label="Latest RAG rating",
         method="filter_rag",
         choices=[
-            *[(value, label.split(" (")[0]) for value, label in ProgressUpdate.RAG.choices],
+            *[(rag, RAG_RATINGS[rag].name) for rag in RAG_ORDER],
             (NO_UPDATE, "No update yet"),
         ],
         empty_label="Any rating",

@@ -1,5 +1,5 @@
-"""Forms for entering actions and their timeframes in the administration pages, and the
-officers' quarterly progress update."""
+"""Forms for entering actions and their timeframes in the administration pages, the officers'
+quarterly progress update, and rolling a plan forward with the actions chosen."""
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -7,11 +7,13 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from govuk.forms import GovukErrorMessages, ModelChoiceField, ModelMultipleChoiceField
-from plans.models import Theme
+from plans.models import EARLIEST_YEAR, LATEST_YEAR, AnnualPlan, Theme
+from plans.ratings import RAG_ORDER, RAG_RATINGS
 from priorities.models import Strand
 
 from .models import Action, CompletionStatus, ProgressUpdate, Timeframe
 from .progress import Progress
+from .rollforward import later_drafts
 
 
 def theme_with_plan(theme):
@@ -166,13 +168,11 @@ COMPLETION_NOTE_MAX_LENGTH = Action._meta.get_field("completion_note").max_lengt
 
 RAG = ProgressUpdate.RAG
 RAG_CHOICES = [
-    Choice(RAG.RED, "Red", hint="Off track"),
-    Choice(RAG.AMBER, "Amber", hint="At risk"),
-    Choice(RAG.GREEN, "Green", hint="On track"),
-    Choice(RAG.BLUE, "Blue", hint="Complete"),
+    Choice(rating.value, rating.name, hint=rating.hint)
+    for rating in (RAG_RATINGS[rag] for rag in RAG_ORDER)
 ]
 # A red or amber rating is the exception a meeting asks about: it must say why.
-NEEDS_NARRATIVE = {RAG.RED: "red", RAG.AMBER: "amber"}
+NEEDS_NARRATIVE = {rag: RAG_RATINGS[rag].in_words for rag in (RAG.RED, RAG.AMBER)}
 
 # What the form tracks without showing: which quarter it is for and which versions of the action
 # and of that quarter's update it showed (see actions/progress.py).
@@ -318,3 +318,119 @@ class ProgressUpdateForm(GovukErrorMessages, forms.Form):
             completion_status=data["completion_status"],
             completion_note=data["completion_note"],
         )
+
+
+# Where RollForwardForm rolls a plan forward: into a new plan, or into an existing draft.
+NEW, EXISTING = "new", "existing"
+
+
+class RollForwardForm(GovukErrorMessages, forms.Form):
+    """Where to roll the plan forward (a new plan, or an existing draft of a later year), and
+    which of its actions to carry. Carrying no action copies the structure only."""
+
+    into = forms.ChoiceField(
+        label="Roll forward",
+        choices=[(NEW, "Into a new plan"), (EXISTING, "Into an existing draft plan")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether to roll forward into a new plan or an existing draft",
+            "invalid_choice": "Select whether to roll forward into a new plan or an existing draft",
+        },
+    )
+    title = forms.CharField(
+        label="Title",
+        required=False,
+        max_length=AnnualPlan._meta.get_field("title").max_length,
+        error_messages={"max_length": "Title must be 200 characters or fewer"},
+    )
+    slug = forms.SlugField(
+        label="Web address",
+        required=False,
+        max_length=AnnualPlan._meta.get_field("slug").max_length,
+        help_text="Lower-case letters, numbers and hyphens, used in the plan’s web address.",
+        error_messages={
+            "invalid": "Web address must only use letters, numbers, hyphens and underscores",
+            "max_length": "Web address must be 100 characters or fewer",
+        },
+    )
+    financial_year = forms.IntegerField(
+        label="Financial year starts in",
+        required=False,
+        help_text="The year of 1 April, for example 2018 for April 2018 to March 2019.",
+        error_messages={"invalid": "Financial year must be a year, like 2018"},
+    )
+    target = ModelChoiceField(
+        label="Draft plan",
+        queryset=AnnualPlan.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Select a draft plan of a later year"},
+    )
+    actions = ModelMultipleChoiceField(
+        label="Actions to carry forward",
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Select only actions of this plan",
+            "invalid_pk_value": "Select only actions of this plan",
+        },
+    )
+
+    def __init__(self, *args, source: AnnualPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["target"].queryset = later_drafts(source)
+        self.fields["actions"].queryset = Action.objects.filter(strand__priority__plan=source)
+        self.drafts = list(self.fields["target"].queryset)
+        if not self.drafts:
+            self.fields["into"].choices = self.fields["into"].choices[:1]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("into") == NEW:
+            self._clean_new_plan(data)
+        elif data.get("into") == EXISTING and "target" not in self.errors:
+            if data.get("target") is None:
+                self.add_error("target", "Select the draft plan to roll forward into")
+        return data
+
+    def _clean_new_plan(self, data):
+        if "title" not in self.errors and not data.get("title", "").strip():
+            self.add_error("title", "Enter a title for the new plan")
+        slug = data.get("slug")
+        if "slug" not in self.errors:
+            if not slug:
+                self.add_error("slug", "Enter a web address for the new plan")
+            elif AnnualPlan.objects.filter(slug=slug).exists():
+                self.add_error("slug", "A plan already has this web address: choose another")
+        year = data.get("financial_year")
+        if "financial_year" not in self.errors:
+            if year is None:
+                self.add_error("financial_year", "Enter the year the new plan’s year starts in")
+            elif not EARLIEST_YEAR <= year <= LATEST_YEAR:
+                self.add_error(
+                    "financial_year",
+                    f"Financial year must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                )
+            elif year <= self.source.financial_year:
+                self.add_error(
+                    "financial_year",
+                    f"Financial year must be after {self.source.financial_year}, the year of "
+                    f"{self.source.title}",
+                )
+
+    def error_links(self, first_action_id=None):
+        """[(the id of the input to go to, message)] for the error summary: a radio or checkbox
+        group's first input, since the group itself cannot take the focus."""
+        anchors = {
+            "into": "into-new",
+            "actions": f"action-{first_action_id}",
+            "target": "id_target",
+            "title": "id_title",
+            "slug": "id_slug",
+            "financial_year": "id_financial_year",
+        }
+        links = [(anchors["into"], error) for error in self.non_field_errors()]
+        for name in self.fields:
+            links.extend((anchors[name], error) for error in self.errors.get(name, []))
+        return links

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, agency_id_of
+from plans import ratings
 from plans.models import UPDATABLE_STATUSES, AnnualPlan, QuarterClosure, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from plans.year import late_cutoff
@@ -409,11 +410,7 @@ class ActionSubItem(models.Model):
 class ProgressUpdate(Versioned):
     """What an officer reported about an action for one quarter of its plan's year."""
 
-    class RAG(models.TextChoices):
-        RED = "red", "Red (off track)"
-        AMBER = "amber", "Amber (at risk)"
-        GREEN = "green", "Green (on track)"
-        BLUE = "blue", "Blue (complete)"
+    RAG = ratings.RAG
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     quarter = models.PositiveSmallIntegerField(

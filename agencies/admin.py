@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from safer_lewisham.admin_accessibility import LabelledSplitDateTimeMixin
+from govuk.admin_accessibility import LabelledSplitDateTimeMixin
 
 from .models import Agency, Profile
 

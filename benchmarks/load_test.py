@@ -47,11 +47,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+# Run as a script, only the script's own folder is on the path: the checkout's packages too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DOCS = REPO / "docs" / "performance.md"
+from benchmarks.harness import REPO, collect_static, free_port, say, server_environment, write_docs
+
 DOCS_START = "<!-- load-test-results:start -->"
 DOCS_END = "<!-- load-test-results:end -->"
 
@@ -71,10 +71,6 @@ PAGES = {
     "quarter": "Quarterly page",
     "dashboard": "Dashboard",
 }
-
-
-def say(message: str):
-    print(message, file=sys.stderr, flush=True)
 
 
 # The people ---------------------------------------------------------------------------------
@@ -174,39 +170,6 @@ def loopback_cookies():
             return super().set_cookie(cookie, *args, **kwargs)
 
     return LoopbackCookies()
-
-
-def server_environment(database_url: str, static_root: Path) -> dict:
-    """Production settings (DEBUG off, persistent connections checked before reuse) through
-    benchmarks/settings.py, which serves plain HTTP on loopback (no HTTPS redirect) and takes
-    the static files from ``static_root``."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "load-test-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "BENCH_STATIC_ROOT": str(static_root),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
-    }
-
-
-def collect_static(env: dict):
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -690,16 +653,6 @@ def report(results: dict, verdict: Verdict, facts: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_docs(text: str):
-    content = DOCS.read_text()
-    if DOCS_START not in content or DOCS_END not in content:
-        raise SystemExit(f"{DOCS} has no {DOCS_START} … {DOCS_END} markers to write between.")
-    before, rest = content.split(DOCS_START, 1)
-    _, after = rest.split(DOCS_END, 1)
-    DOCS.write_text(f"{before}{DOCS_START}\n{text}{DOCS_END}{after}")
-    say(f"Wrote the results into {DOCS.relative_to(REPO)}.")
-
-
 # Running ------------------------------------------------------------------------------------
 
 
@@ -736,7 +689,7 @@ def main(argv=None):
     import django
     import gunicorn as gunicorn_package
 
-    from plans.load_data import sized_plan_slug
+    from benchmarks.load_data import sized_plan_slug
     from plans.models import AnnualPlan
 
     plan = AnnualPlan.objects.get(slug=sized_plan_slug(bench.PREFIX, max(bench.PLAN_SIZES)))
@@ -751,7 +704,6 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="safer-lewisham-load-") as folder:
         folder = Path(folder)
         env = server_environment(args.database_url, folder / "static")
-        say("Collecting static files…")
         collect_static(env)
         log = folder / "gunicorn.log"
         with gunicorn(env, workers=args.workers, log=log) as base:
@@ -781,7 +733,7 @@ def main(argv=None):
     text = report(results, verdict, facts)
     print(text)
     if args.write_docs:
-        write_docs(text)
+        write_docs(text, start=DOCS_START, end=DOCS_END)
     if not verdict.ok:
         for name in ("lost", "leaked", "blind_overwrites", "not_showing_last_save"):
             if getattr(verdict, name):

@@ -36,8 +36,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs" / "performance.md"
+# Run as a script, only the script's own folder is on the path: the checkout's packages too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import REPO, collect_static, free_port, say, server_environment, write_docs
+
 DOCS_START = "<!-- benchmark-results:start -->"
 DOCS_END = "<!-- benchmark-results:end -->"
 
@@ -52,10 +55,6 @@ DASHBOARD_TARGET_MS = 500
 BENCH_PASSWORD = "benchmark-only-password"  # noqa: S105 (benchmark database only)
 # What a trivial request is: see README.md ("Why /favicon.ico").
 TRIVIAL_PATH = "/favicon.ico"
-
-
-def say(message: str):
-    print(message, file=sys.stderr, flush=True)
 
 
 # The database -------------------------------------------------------------------------------
@@ -108,7 +107,6 @@ def setup_django(url: str):
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "true"  # generate_load_data makes test data only with DEBUG on
     os.environ["DJANGO_SETTINGS_MODULE"] = "safer_lewisham.settings"
-    sys.path.insert(0, str(REPO))
     import django
 
     django.setup()
@@ -130,7 +128,8 @@ def load_data(regenerate: bool, quarter: int | None) -> DataSet:
     from django.core.management import call_command
 
     from actions.models import Action, ProgressUpdate
-    from plans.load_data import generated_plans, sized_plan_slug
+    from benchmarks.generate_load_data import Command as GenerateLoadData
+    from benchmarks.load_data import generated_plans, sized_plan_slug
 
     say("Migrating…")
     call_command("migrate", interactive=False, verbosity=0)
@@ -150,7 +149,7 @@ def load_data(regenerate: bool, quarter: int | None) -> DataSet:
         started = time.perf_counter()
         out = StringIO()
         call_command(
-            "generate_load_data",
+            GenerateLoadData(),
             f"--plans={PLANS}",
             f"--actions={ACTIONS}",
             f"--updates={UPDATES}",
@@ -186,7 +185,7 @@ def load_data(regenerate: bool, quarter: int | None) -> DataSet:
 def set_chair_password() -> str:
     from django.contrib.auth import get_user_model
 
-    from plans.load_data import chair_username
+    from benchmarks.load_data import chair_username
 
     user = get_user_model().objects.get(username=chair_username(PREFIX))
     user.set_password(BENCH_PASSWORD)
@@ -212,38 +211,6 @@ def postgres_version() -> str:
 
 
 # The server ---------------------------------------------------------------------------------
-
-
-def server_environment(url: str, static_root: Path) -> dict:
-    """Production settings (DEBUG off), on loopback, on the benchmark database."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "BENCH_STATIC_ROOT": str(static_root),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(REPO),
-    }
-
-
-def collect_static(env: dict):
-    say("Collecting static files (production's hashed names)…")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(env: dict, port: int, log: Path) -> subprocess.Popen:
@@ -273,7 +240,6 @@ def serve(port: int):
     server, single-threaded (requests are timed one at a time), not logging each request."""
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-    sys.path.insert(0, str(REPO))
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
@@ -498,16 +464,6 @@ def report(targets: list[Target], data: DataSet, args, pg_version: str, load: fl
     return "\n".join(lines) + "\n"
 
 
-def write_docs(table: str):
-    text = DOCS.read_text()
-    if DOCS_START not in text or DOCS_END not in text:
-        raise SystemExit(f"{DOCS} has no {DOCS_START} … {DOCS_END} markers to write between.")
-    before, rest = text.split(DOCS_START, 1)
-    _, after = rest.split(DOCS_END, 1)
-    DOCS.write_text(f"{before}{DOCS_START}\n{table}{DOCS_END}{after}")
-    say(f"Wrote the table into {DOCS.relative_to(REPO)}.")
-
-
 # Running ------------------------------------------------------------------------------------
 
 
@@ -613,7 +569,7 @@ def main(argv=None):
     table = report(targets, data, args, pg_version, before)
     print(table)
     if args.write_docs:
-        write_docs(table)
+        write_docs(table, start=DOCS_START, end=DOCS_END)
 
 
 if __name__ == "__main__":

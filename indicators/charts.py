@@ -1,10 +1,11 @@
 """An indicator's series as a server-drawn SVG bar chart: the baseline, then a bar per quarter,
 each labelled with its value and rating in words, with the quarter's target marked across it.
 
-Drawn with the building blocks of reviews/charts.py, to the same rules: an ``<svg role="img">``
-with a title and a description that says every value in words, every label escaped, colour
-never the only carrier (each bar carries its value and its rating's name or initial), and the
-page shows the same numbers as a table beside it.
+Drawn with govuk/svg.py's building blocks, to the same rules as the review's RAG charts: an
+``<svg role="img">`` with a title and a description that says every value in words, every label
+escaped, colour never the only carrier (each bar carries its value and its rating's name or
+initial), and the page shows the same numbers as a table beside it. The ratings' names and
+colours are plans/ratings.py's.
 """
 
 from dataclasses import dataclass
@@ -12,29 +13,11 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString
 
-from reviews.charts import (
-    SECONDARY_TEXT_COLOUR,
-    TEXT_COLOUR,
-    _element,
-    _line,
-    _rect,
-    _svg,
-    _text,
-    _truncate,
-)
+from govuk import svg as draw
+from govuk.svg import SECONDARY_TEXT_COLOUR, TEXT_COLOUR
+from plans.ratings import indicator_rating
 
-from .models import Indicator, Rating
-
-# GOV.UK colours, as the RAG charts use them; an unrated bar (the baseline, or a value with no
-# target) is light grey with a dark outline.
-RATING_FILLS = {
-    Rating.GREEN: "#00703c",
-    Rating.AMBER: "#f47738",
-    Rating.RED: "#d4351c",
-    "": "#b1b4b6",
-}
-RATING_WORDS = {Rating.GREEN: "green", Rating.AMBER: "amber", Rating.RED: "red", "": "not rated"}
-RATING_NAMES = {Rating.GREEN: "Green", Rating.AMBER: "Amber", Rating.RED: "Red", "": "No target"}
+from .models import Indicator
 
 
 def format_value(value, unit: str = Indicator.Unit.NUMBER) -> str:
@@ -71,7 +54,7 @@ class Point:
             if not self.is_baseline:
                 said += (
                     f" against a target of {format_value(self.target, unit)}, "
-                    f"{RATING_WORDS[self.rating]}"
+                    f"{indicator_rating(self.rating).in_words}"
                     if self.target is not None
                     else ", no target"
                 )
@@ -113,21 +96,22 @@ def series_svg(
         if point.value is not None:
             height = float(point.value) * scale
             parts.append(
-                _rect(
+                draw.rect(
                     centre - bar_width / 2,
                     baseline - height,
                     bar_width,
                     height,
-                    RATING_FILLS[point.rating],
+                    indicator_rating(point.rating).fill,
                     css_class="app-chart__bar",
+                    # Unrated (no target): grey, outlined so that it stands out on white.
                     stroke=TEXT_COLOUR if not point.rating else None,
                 )
             )
             parts.append(
-                _text(
+                draw.text(
                     centre,
                     baseline - height - 4,
-                    _truncate(format_value(point.value, unit), size, slot),
+                    draw.truncate(format_value(point.value, unit), size, slot),
                     size=size,
                     anchor="middle",
                     bold=True,
@@ -135,10 +119,10 @@ def series_svg(
             )
         else:
             parts.append(
-                _text(
+                draw.text(
                     centre,
                     baseline - 6,
-                    "–" if compact else _truncate(point.missing.capitalize(), 11, slot),
+                    "–" if compact else draw.truncate(point.missing.capitalize(), 11, slot),
                     size=11,
                     anchor="middle",
                     fill=SECONDARY_TEXT_COLOUR,
@@ -147,7 +131,7 @@ def series_svg(
         if point.target is not None and not point.is_baseline:
             y = baseline - float(point.target) * scale
             parts.append(
-                _element(
+                draw.element(
                     "line",
                     {
                         "x1": float(left + 4),
@@ -161,11 +145,13 @@ def series_svg(
                     },
                 )
             )
-        parts.append(_text(centre, baseline + size + 4, point.label, size=size, anchor="middle"))
+        parts.append(
+            draw.text(centre, baseline + size + 4, point.label, size=size, anchor="middle")
+        )
         if not point.is_baseline and point.value is not None:
-            word = RATING_NAMES[point.rating]
+            word = indicator_rating(point.rating).name
             parts.append(
-                _text(
+                draw.text(
                     centre,
                     baseline + 2 * size + 8,
                     word[0] if compact and point.rating else ("–" if compact else word),
@@ -174,8 +160,8 @@ def series_svg(
                     fill=SECONDARY_TEXT_COLOUR,
                 )
             )
-        body.append(_element("g", {"class": "app-chart__group"}, *parts))
-    body.append(_line(0, baseline, width, baseline, TEXT_COLOUR))
+        body.append(draw.element("g", {"class": "app-chart__group"}, *parts))
+    body.append(draw.line(0, baseline, width, baseline, TEXT_COLOUR))
     key = (
         "Bars are coloured by rating (G green, A amber, R red); the dashed line is the target."
         if compact
@@ -183,4 +169,4 @@ def series_svg(
     )
     description = key + " " + " ".join(point.in_words(unit) for point in points)
     height = baseline + (2 * size + 14)
-    return _svg(chart_id, title, description, width, height, body)
+    return draw.svg(chart_id, title, description, width, height, body)

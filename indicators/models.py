@@ -13,15 +13,11 @@ from actions.models import Action, Versioned
 from agencies.models import Agency, agency_id_of
 from plans.models import AnnualPlan
 from plans.quarters import QUARTER_NUMBERS
+from plans.ratings import IndicatorRating
 from priorities.models import Strand
 
-
-class Rating(models.TextChoices):
-    """How a value stands against its target."""
-
-    GREEN = "green", "Green (on or better than target)"
-    AMBER = "amber", "Amber (within tolerance of target)"
-    RED = "red", "Red (beyond tolerance)"
+# How a value stands against its target: green, amber or red.
+Rating = IndicatorRating
 
 
 class IndicatorQuerySet(models.QuerySet):

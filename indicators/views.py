@@ -15,7 +15,7 @@ from plans.quarters import QUARTER_NUMBERS
 from plans.year import QuarterClosed, closure_refusal, form_quarter, quarter_number
 
 from . import recording
-from .charts import RATING_NAMES, Point, format_value, series_svg
+from .charts import Point, format_value, series_svg
 from .forms import IndicatorValueForm, OverrideForm
 from .history import indicator_history
 from .models import Indicator, IndicatorValue
@@ -128,7 +128,6 @@ def _detail_page(request, indicator, *, override_forms=None, status=200):
         "can_record": recordable,
         "closed_reason": plan.why_no_updates(),
         "history": indicator_history(indicator),
-        "rating_names": RATING_NAMES,
         "override_error": bool(override_forms),
         "nav_section": "plans",
     }

@@ -1,5 +1,5 @@
-"""Administration of strategies and annual plans, with a plan's themes, principles, questions,
-drivers and priorities inline so that a plan is set up on one page."""
+"""Administration of strategies and annual plans, with a plan's themes, principles, questions and
+drivers inline so that a plan is set up on one page (priorities/admin.py adds its priorities)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -13,8 +13,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import display_name
-from priorities.models import Priority
-from safer_lewisham.admin_accessibility import LabelledTabularInline
+from govuk.admin_accessibility import LabelledTabularInline
 
 from .models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
 from .quarters import financial_year_label
@@ -47,16 +46,6 @@ class KeyQuestionInline(OrderedPartInline):
 class DriverInline(OrderedPartInline):
     model = Driver
     fields = ["text", "order"]
-
-
-class PriorityInline(LabelledTabularInline):
-    """The plan's priorities; each one's strands are added on its own page, one click away."""
-
-    model = Priority
-    fields = ["title", "slug", "order"]
-    prepopulated_fields = {"slug": ("title",)}
-    show_change_link = True
-    extra = 1
 
 
 class FinancialYearFilter(admin.SimpleListFilter):
@@ -120,7 +109,8 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
     # move is checked against who may make it and recorded with a reason.
     readonly_fields = ["plan_status", "signed_off", "published_at"]
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [ThemeInline, PriorityInline, PrincipleInline, KeyQuestionInline, DriverInline]
+    # The priorities app adds its inline after the themes (priorities/admin.py).
+    inlines = [ThemeInline, PrincipleInline, KeyQuestionInline, DriverInline]
     list_display = ["title", "year", "status", "strategy", "action_count"]
     list_select_related = ["strategy"]
     list_filter = ["status", "strategy", FinancialYearFilter]

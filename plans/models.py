@@ -432,15 +432,3 @@ class QuarterClosure(models.Model):
             f"{self.period.label} was closed after the partnership’s meeting on "
             f"{self.closed_on}: its updates can no longer be changed."
         )
-
-    def review(self):
-        """The quarterly review as it stood when the quarter was closed.
-
-        Transitional: reviews reads its own snapshot (this method imports reviews, which plans
-        must not); it goes once reviews' callers read the snapshot themselves."""
-        from reviews.rollup import QuarterlyReview
-
-        review = QuarterlyReview.from_json(self.snapshot)
-        review.closed_at = self.closed_at
-        review.closed_by = display_name(self.closed_by)
-        return review

@@ -1,14 +1,13 @@
+"""The plan's own pages, in the "plans" namespace that safer_lewisham/urls.py composes with the
+plan pages of the actions app (the plan's page, rolling it forward)."""
+
 from django.urls import path
 
-from . import lifecycle_views, publishing_views, rollforward_views, views
-
-app_name = "plans"
+from . import views
 
 urlpatterns = [
-    path("<slug:slug>/", views.plan_detail, name="detail"),
     # The plan's year: moving it through its statuses (draft → consultation → signed off →
-    # active → closed), rolling it forward into next year's plan, publishing it.
-    path("<slug:slug>/status/", lifecycle_views.change_status, name="status"),
-    path("<slug:slug>/roll-forward/", rollforward_views.roll_forward, name="roll_forward"),
-    path("<slug:slug>/publish/", publishing_views.publish, name="publish"),
+    # active → closed), and publishing it.
+    path("<slug:slug>/status/", views.change_status, name="status"),
+    path("<slug:slug>/publish/", views.publish, name="publish"),
 ]

@@ -1,12 +1,43 @@
-"""Administration of a plan's priorities and their strands, with the strands' actions inline."""
+"""Administration of a plan's priorities and their strands; and the plan's own page in admin
+with its priorities inline (the actions app adds the strands' actions the same way)."""
 
 from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.admin import ActionInline
+from govuk.admin_accessibility import LabelledTabularInline
+from plans import admin as plans_admin
+from plans.models import AnnualPlan
 
 from .models import Priority, Strand
+
+
+class PriorityInline(LabelledTabularInline):
+    """The plan's priorities; each one's strands are added on its own page, one click away."""
+
+    model = Priority
+    fields = ["title", "slug", "order"]
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+    extra = 1
+
+
+class AnnualPlanAdmin(plans_admin.AnnualPlanAdmin):
+    """The plan's admin with its priorities inline, straight after its themes: a plan is set up on
+    one page. Registered here, in place of the plans app's, because plans may not import
+    priorities."""
+
+    inlines = [
+        plans_admin.ThemeInline,
+        PriorityInline,
+        plans_admin.PrincipleInline,
+        plans_admin.KeyQuestionInline,
+        plans_admin.DriverInline,
+    ]
+
+
+admin.site.unregister(AnnualPlan)
+admin.site.register(AnnualPlan, AnnualPlanAdmin)
 
 
 class StrandInline(admin.StackedInline):
@@ -45,10 +76,10 @@ def priority_with_plan(priority):
 
 @admin.register(Strand)
 class StrandAdmin(SimpleHistoryAdmin):
+    # The actions app adds the strand's actions inline (actions/admin.py).
     save_on_top = True
     fields = ["priority", "title", "slug", "scope", "order"]
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [ActionInline]
     list_display = ["title", "priority", "plan", "order", "action_count"]
     list_select_related = ["priority__plan"]
     list_filter = [("priority__plan", admin.RelatedOnlyFieldListFilter)]

@@ -17,9 +17,9 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from actions.models import Action, ProgressUpdate
-from plans.models import QuarterClosure
 from plans.publishing import published_plans
 from priorities.models import Priority
+from reviews.building import latest_closed_review
 
 # Anyone's browser or a shared cache may keep a public page for a few minutes: it changes at
 # most once a quarter, and unpublishing takes effect within this time.
@@ -51,20 +51,14 @@ def plan_page(request, slug):
     agencies), and its latest closed quarter's progress as the meeting was shown it. 404 for a
     plan that is not published."""
     plan = get_object_or_404(published_plans().select_related("strategy"), slug=slug)
-    closure = (
-        QuarterClosure.objects.filter(plan=plan)
-        .select_related("plan", "closed_by")
-        .order_by("-quarter")
-        .first()
-    )
-    review = closure.review() if closure else None
+    review = latest_closed_review(plan)
     progress = {}
     if review:
         # An update marked internal (or deleted) since the meeting leaves the page at once, not
         # when the quarter is next closed: its live flag is read for the whole page in one query.
         internal_now = dict(
             ProgressUpdate.objects.filter(
-                action__strand__priority__plan=plan, quarter=closure.quarter
+                action__strand__priority__plan=plan, quarter=review.quarter
             ).values_list("action_id", "internal")
         )
         progress = {

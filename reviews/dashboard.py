@@ -1,40 +1,41 @@
-"""The dashboard: every plan in delivery, its reporting quarter at a glance and its trend over
-the quarters so far, the chair and members' landing page.
+"""The dashboard's figures: every plan in delivery, its reporting quarter at a glance and its
+trend over the quarters so far (the page is reviews/views/dashboard.py).
 
-Its figures are review_for's (reviews/rollup.py: the same rules, closed quarters' snapshots
+Its figures are review_for's (reviews/building.py: the same rules, closed quarters' snapshots
 included; tests/reviews/test_dashboard.py compares the two) but counted in SQL, so the page takes
 the same three queries however many plans, actions and updates there are, where a
 QuarterlyReview per plan would fetch every action and update of every plan into Python.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.contrib.auth.decorators import permission_required
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Max, Value, When
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
 from actions.models import Action
-from plans.models import UPDATABLE_STATUSES, AnnualPlan, QuarterClosure
+from plans.models import AnnualPlan, QuarterClosure
 from plans.quarters import Quarter
+from plans.ratings import RAG_ORDER, RAG_RATINGS
+from plans.year import late_cutoff
 
-from .charts import Chart, rag_counts, trend_chart
-from .rollup import Figures
+from .figures import Figures
+from .outputs.charts import Chart, rag_counts, trend_chart
+from .snapshot import figures_from
 
 # The figures the dashboard shows for each plan, as the filtered action list names them
-# (reviews.rollup.FIGURES).
+# (reviews.figures.FIGURES).
 LINKED_FIGURES = ("total", "complete", "off_track", "at_risk", "late", "not_updated")
 
-# Each RAG rating's figure, and the number it is folded into in SQL (any distinct numbers).
-RAG_FIGURES = {"red": "off_track", "amber": "at_risk", "green": "on_track", "blue": "blue"}
-RAG_CODES = {"red": 1, "amber": 2, "green": 3, "blue": 4}
-CODES_RAG = {code: rag for rag, code in RAG_CODES.items()}
+# Each RAG rating is folded into a number in SQL (its place in RAG_ORDER, from 1), and counted
+# in its figure.
+RAG_CODES = {rag: code for code, rag in enumerate(RAG_ORDER, start=1)}
+CODE_FIGURES = {code: RAG_RATINGS[rag].figure for rag, code in RAG_CODES.items()}
+RAG_FIGURES = tuple(CODE_FIGURES.values())
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,9 @@ class PlanAtAGlance:
 
 
 def plans_in_delivery():
-    """The plans the dashboard shows: signed off or active (the plans officers report on),
-    active first, newest year first."""
-    return AnnualPlan.objects.filter(status__in=UPDATABLE_STATUSES).by_status()
+    """The plans the dashboard shows: those taking updates (signed off or active), active first,
+    newest year first."""
+    return AnnualPlan.objects.taking_updates().by_status()
 
 
 def plans_at_a_glance(on: date | None = None) -> list[PlanAtAGlance]:
@@ -115,11 +116,11 @@ def _trend(plan, quarter: Quarter | None, live: dict, closed: dict) -> list[tupl
         return []
     if (plan.pk, quarter.number) in closed:
         return [
-            (number, _figures_from(figures))
+            (number, figures_from(figures))
             for number, figures in closed[plan.pk, quarter.number]["trend"]
         ]
     return [
-        (number, _figures_from(closed[plan.pk, number]["figures"]))
+        (number, figures_from(closed[plan.pk, number]["figures"]))
         if (plan.pk, number) in closed
         else (number, live[plan.pk, number])
         for number in range(1, quarter.number + 1)
@@ -139,12 +140,6 @@ def _closed_quarters(plans) -> dict[tuple[int, int], dict]:
     }
 
 
-def _figures_from(data: dict) -> Figures:
-    """Figures from a snapshot's dict (keys it has that Figures no longer has are ignored)."""
-    known = {field.name for field in fields(Figures)}
-    return Figures(**{name: value for name, value in data.items() if name in known})
-
-
 def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Figures]:
     """{(plan id, quarter number): Figures} for each plan's quarters up to its reporting
     quarter, counted from the database as it stands now."""
@@ -154,7 +149,7 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
     # Each plan's quarters so far, with the day before which an action is late in each.
     late_days = {
         plan.pk: [
-            (number, late_after(plan.quarter(number), on))
+            (number, late_cutoff(on, plan.quarter(number)))
             for number in range(1, reporting[plan.pk].number + 1)
         ]
         for plan in plans
@@ -168,7 +163,7 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
             elif due_date is not None and due_date < late_day:
                 counts[plan_id, number, "late"] += count
             if rating is not None:
-                counts[plan_id, number, RAG_FIGURES[CODES_RAG[rating]]] += count
+                counts[plan_id, number, CODE_FIGURES[rating]] += count
 
     figures = {}
     for plan in plans:
@@ -176,9 +171,9 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
         for number in range(1, reporting[plan.pk].number + 1):
             values = {
                 figure: counts[plan.pk, number, figure]
-                for figure in ("complete", "late", *RAG_FIGURES.values())
+                for figure in ("complete", "late", *RAG_FIGURES)
             }
-            rated = sum(values[figure] for figure in RAG_FIGURES.values())
+            rated = sum(values[figure] for figure in RAG_FIGURES)
             figures[plan.pk, number] = Figures(total=total, not_updated=total - rated, **values)
     return figures
 
@@ -243,18 +238,3 @@ def _action_groups(plans, quarters: int):
             params,
         )
         return cursor.fetchall()
-
-
-def late_after(quarter: Quarter, on: date) -> date:
-    """An action not complete as of the quarter is late if it was due before this day: the end
-    of the quarter, or today for the quarter in progress (rollup's rule)."""
-    return min(quarter.end_date, on)
-
-
-@require_safe
-@permission_required("plans.view_annualplan", raise_exception=True)
-def dashboard(request):
-    """Every plan in delivery: its reporting quarter's figures, linking to the quarterly page,
-    and its trend over the quarters so far."""
-    context = {"glances": plans_at_a_glance(), "nav_section": "dashboard"}
-    return render(request, "reviews/dashboard.html", context)

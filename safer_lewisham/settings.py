@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     # Who changed what, when, with the values before and after, for every model of the plan.
     "simple_history",
     # The project's own apps, one per concept of the domain.
+    # The GOV.UK Design System's components (template tags), shared by every app below it.
+    "govuk",
     "agencies",
     "plans",
     "priorities",
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
     "public",
     "indicators",
     "rounds",
+    # The demo data and `seed_demo`, above every app it fills.
+    "demo",
     # Security (see docs/security.md): login throttling and the Content Security Policy.
     "axes",
     "csp",

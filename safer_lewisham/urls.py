@@ -9,7 +9,7 @@ from django.urls import include, path
 from actions import urls as action_urls
 from agencies.reset_forms import NewPasswordForm, ResetRequestForm
 from agencies.views import NewPasswordView, SignInView
-from plans import views as plan_views
+from plans import urls as plan_urls
 from rounds import views as round_views
 
 from . import views as site_views
@@ -19,8 +19,11 @@ admin.site.site_title = "Plan administration"
 admin.site.index_title = "Set up strategies, plans, priorities, strands and actions"
 
 urlpatterns = [
-    path("", plan_views.home, name="home"),
-    path("plans/", include("plans.urls")),
+    path("", site_views.home, name="home"),
+    # A plan's pages, in the one "plans" namespace: its status and publishing are the plans app's,
+    # its page and rolling it forward the actions app's (they list and carry actions, and actions
+    # stands above plans, which may not import it).
+    path("plans/", include(([*plan_urls.urlpatterns, *action_urls.plan_urlpatterns], "plans"))),
     # Comments on a plan out for consultation, and the administrators' list of them.
     path("plans/<slug:slug>/comments/", include("consultation.urls")),
     # Published plans, readable without signing in.

@@ -2,13 +2,18 @@
 
 import logging
 import sys
+from itertools import groupby
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.views.decorators.http import require_safe
+
+from actions.views.mine import my_actions_summary
+from plans.models import AnnualPlan
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +22,25 @@ RETRY_AFTER_SECONDS = 120
 # The free-text fields of the service's forms (the progress update's), handed back on an error
 # page so that what someone typed is not lost with the request. Never a password or a token.
 TYPED_FIELDS = (("narrative", "Narrative"), ("completion_note", "Completion note"))
+
+
+@require_safe
+@permission_required("plans.view_annualplan", raise_exception=True)
+def home(request):
+    """The site's landing page: every plan, grouped by where it is in its year (in delivery
+    first, closed last); and, for someone who leads actions, how many and how many need an
+    update."""
+    plans = list(AnnualPlan.objects.by_status().select_related("strategy"))
+    groups = [
+        (AnnualPlan.Status(status).label, list(group))
+        for status, group in groupby(plans, key=lambda plan: plan.status)
+    ]
+    context = {
+        "status_groups": groups,
+        "my_actions": my_actions_summary(request.user),
+        "nav_section": "plans",
+    }
+    return render(request, "home.html", context)
 
 
 @login_not_required

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from agencies import roles
-from plans.demo import restore_completion_statuses
+from demo.loading import restore_completion_statuses
 from tests.factories import (
     ActionFactory,
     AgencyFactory,

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from benchmarks.load_test import collect_static, server_environment
+from benchmarks.harness import collect_static, server_environment
 
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 needs_postgresql = pytest.mark.skipif(

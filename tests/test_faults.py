@@ -349,7 +349,8 @@ def test_database_out_mid_run_then_back(
     reuse), its database behind a proxy that is cut and restored: the outage answers the 503
     page and saves nothing; once the database is back, the same server answers again without
     being restarted."""
-    from benchmarks.load_test import gunicorn, loopback_cookies, password_hash, server_environment
+    from benchmarks.harness import server_environment
+    from benchmarks.load_test import gunicorn, loopback_cookies, password_hash
 
     officer.password = password_hash("outage-test-password")
     officer.save()

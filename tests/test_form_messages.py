@@ -93,9 +93,9 @@ BUILDERS = {
     "indicators.forms.OverrideForm": lambda data, files: _form("indicators.forms.OverrideForm")(
         data, prefix="q3"
     ),
-    "plans.rollforward_views.RollForwardForm": lambda data, files: _form(
-        "plans.rollforward_views.RollForwardForm"
-    )(data, source=_plan()),
+    "actions.forms.RollForwardForm": lambda data, files: _form("actions.forms.RollForwardForm")(
+        data, source=_plan()
+    ),
 }
 
 

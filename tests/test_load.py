@@ -6,7 +6,8 @@ set) is benchmarks/load_test.py; its figures are in docs/performance.md."""
 
 import pytest
 
-from benchmarks.load_test import gunicorn, prepare_people, run_swarm, server_environment, verify
+from benchmarks.harness import server_environment
+from benchmarks.load_test import gunicorn, prepare_people, run_swarm, verify
 from tests.factories import ActionFactory, StrandFactory
 from tests.serving import collected_static, database_url, needs_postgresql  # noqa: F401
 

@@ -28,11 +28,11 @@ from openpyxl import load_workbook
 from actions.models import Action, ProgressUpdate
 from agencies.models import Profile
 from consultation.models import Comment
+from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from indicators.models import Indicator, IndicatorValue
-from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan, PlanStatus
-from reviews.pack import build_pack
-from reviews.rollup import review_for
+from reviews.building import review_for
+from reviews.outputs.pack import build_pack
 from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from plans.models import AnnualPlan
-from reviews.rollup import review_for
-from reviews.spreadsheets import build_xlsx
+from reviews.building import review_for
+from reviews.outputs.spreadsheets import build_xlsx
 from tests.factories import AnnualPlanFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from actions.models import Action
 from imports.applying import import_file
 from plans.models import AnnualPlan
-from reviews.rollup import review_for
-from reviews.spreadsheets import build_csv, build_xlsx
+from reviews.building import review_for
+from reviews.outputs.spreadsheets import build_csv, build_xlsx
 from tests.factories import AnnualPlanFactory
 
 DEMO_PLAN = "safer-lewisham-plan-17-18"

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from demo.loading import DEMO_DATA_FILE, DemoDataError, load_demo_data, read_demo_file
 from indicators.models import Indicator, IndicatorValue
-from plans.demo import DEMO_DATA_FILE, DemoDataError, load_demo_data, read_demo_file
 
 PLAN_17_18 = "safer-lewisham-plan-17-18"
 

@@ -6,7 +6,8 @@ import pytest
 
 from indicators.models import Indicator, IndicatorValue, Rating
 from indicators.rating import rate, target_for
-from reviews.rollup import IndicatorFigures, review_for
+from reviews.building import review_for
+from reviews.figures import IndicatorFigures
 from tests.factories import (
     AnnualPlanFactory,
     IndicatorFactory,

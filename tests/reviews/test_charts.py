@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from django.template.loader import render_to_string
 
-from reviews.charts import charts_for, rag_by_strand_svg, trend_svg
-from reviews.rollup import Breakdown, Figures, QuarterlyReview
+from reviews.figures import Breakdown, Figures, QuarterlyReview
+from reviews.outputs.charts import charts_for, rag_by_strand_svg, trend_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -232,7 +232,7 @@ def figures(red=0, amber=0, green=0, blue=0, not_updated=0, complete=0) -> Figur
         off_track=red,
         at_risk=amber,
         on_track=green,
-        blue=blue,
+        rated_complete=blue,
         not_updated=not_updated,
     )
 

@@ -17,7 +17,8 @@ from actions.models import ProgressUpdate
 from agencies import roles
 from plans.models import QuarterClosure
 from plans.year import QuarterClosed
-from reviews import rollup
+from reviews import building
+from reviews.snapshot import closed_review
 from tests.closing import close_quarter
 from tests.factories import ActionFactory, ProgressUpdateFactory, completion_status
 
@@ -273,7 +274,7 @@ def test_an_update_saved_as_the_quarter_closes_is_in_its_snapshot_or_refused(
     if first == "update":
         monkeypatch.setattr(progress, "_write_update", slowed(progress._write_update, 1))
     else:
-        monkeypatch.setattr(rollup, "compute_review", slowed(rollup.compute_review, 1))
+        monkeypatch.setattr(building, "compute_review", slowed(building.compute_review, 1))
     start = threading.Barrier(2)
     outcomes = {}
 
@@ -310,7 +311,7 @@ def test_an_update_saved_as_the_quarter_closes_is_in_its_snapshot_or_refused(
     for thread in threads:
         thread.join(timeout=30)
 
-    [row] = QuarterClosure.objects.get(plan=plan, quarter=2).review().rows
+    [row] = closed_review(QuarterClosure.objects.get(plan=plan, quarter=2)).rows
     outcomes["snapshot"] = row.rag
     assert outcomes == expected
     saved = ProgressUpdate.objects.filter(action=led_action, quarter=2).exists()

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plans.models import AnnualPlan
+from reviews.building import review_for
 from reviews.dashboard import plans_at_a_glance
-from reviews.rollup import Figures, review_for
+from reviews.figures import Figures
 from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
@@ -103,7 +104,7 @@ def test_it_counts_the_reporting_quarter_of_a_plan():
         on_track=1,  # 5
         at_risk=0,
         off_track=1,  # 1
-        blue=0,
+        rated_complete=0,
         late=2,  # 1 (due September) and 5 (due June)
         not_updated=3,  # 2, 3 and 4
     )
@@ -117,10 +118,24 @@ def test_it_counts_each_quarter_so_far_as_it_stood_then():
 
     assert list(trend) == [1, 2, 3]
     assert trend[1] == Figures(
-        total=5, complete=1, on_track=2, at_risk=1, off_track=0, blue=0, late=0, not_updated=2
+        total=5,
+        complete=1,
+        on_track=2,
+        at_risk=1,
+        off_track=0,
+        rated_complete=0,
+        late=0,
+        not_updated=2,
     )
     assert trend[2] == Figures(
-        total=5, complete=2, on_track=0, at_risk=1, off_track=0, blue=1, late=1, not_updated=3
+        total=5,
+        complete=2,
+        on_track=0,
+        at_risk=1,
+        off_track=0,
+        rated_complete=1,
+        late=1,
+        not_updated=3,
     )
 
 

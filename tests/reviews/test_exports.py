@@ -1,6 +1,6 @@
-"""The quarterly review's downloads: the spreadsheet builders (reviews/spreadsheets.py) on reviews
-built by hand, and the three download views (reviews/exports.py) on data built in the database
-and on the demo data.
+"""The quarterly review's downloads: the spreadsheet builders (reviews/outputs/spreadsheets.py) on
+reviews built by hand, and the three download views (reviews/views/downloads.py) on data built in
+the database and on the demo data.
 
 The meeting pack's layout is tested in test_pack.py; here, that the view serves it.
 """
@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 
 from actions.models import Action
 from plans.models import AnnualPlan
-from reviews import exports
-from reviews.pack import build_pack
-from reviews.rollup import review_for
-from reviews.spreadsheets import build_csv, build_xlsx
+from reviews.building import review_for
+from reviews.outputs.pack import build_pack
+from reviews.outputs.spreadsheets import build_csv, build_xlsx
+from reviews.views import downloads
 from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
@@ -358,7 +358,9 @@ def test_an_unknown_plan_or_quarter_is_not_found(member_client, name):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("view", [exports.pack_pdf, exports.actions_xlsx, exports.actions_csv])
+@pytest.mark.parametrize(
+    "view", [downloads.pack_pdf, downloads.actions_xlsx, downloads.actions_csv]
+)
 def test_the_views_refuse_a_quarter_outside_one_to_four_however_they_are_reached(member, view):
     plan = make_plan()
     request = RequestFactory().get("/")

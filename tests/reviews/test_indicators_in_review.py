@@ -10,12 +10,14 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from indicators.models import IndicatorValue
-from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan
-from reviews.pack import build_pack
-from reviews.rollup import IndicatorFigures, QuarterlyReview, review_for
-from reviews.spreadsheets import build_xlsx
+from reviews.building import review_for
+from reviews.figures import IndicatorFigures
+from reviews.outputs.pack import build_pack
+from reviews.outputs.spreadsheets import build_xlsx
+from reviews.snapshot import from_json, to_json
 from tests.closing import close_quarter
 from tests.factories import SuperuserFactory
 from tests.reviews.test_pack import PARTNERSHIP, make_review, pdf_text
@@ -87,7 +89,7 @@ def test_the_indicators_are_in_a_closed_quarters_snapshot(member_client, demo_pl
     knife = next(row for row in review.indicators if row.name.startswith("Knife"))
     assert knife.value == Decimal("51")
     assert review.indicator_figures.red == 1
-    assert QuarterlyReview.from_json(json.loads(json.dumps(review.to_json()))) == review
+    assert from_json(json.loads(json.dumps(to_json(review)))) == review
 
 
 def test_a_snapshot_taken_before_indicators_loads_with_none(member_client, demo_plan):

@@ -7,8 +7,8 @@ given; tests/reviews/test_exports.py also builds packs from the demo data throug
 import re
 from datetime import UTC, date, datetime
 
-from reviews.pack import build_pack
-from reviews.rollup import ActionRow, Breakdown, Figures, QuarterlyReview
+from reviews.figures import ActionRow, Breakdown, Figures, QuarterlyReview
+from reviews.outputs.pack import build_pack
 
 PARTNERSHIP = "Safer Lewisham Partnership"
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
+from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan
 from tests.factories import (
     ActionFactory,
@@ -414,7 +414,7 @@ def test_the_plans_page_links_to_the_quarters_that_have_begun(
 def test_a_long_section_lists_its_first_actions_and_links_to_all_of_them(
     member_client, demo_plan, monkeypatch
 ):
-    monkeypatch.setattr("reviews.views.LISTED_ROWS", 2)
+    monkeypatch.setattr("reviews.views.quarter.LISTED_ROWS", 2)
 
     response = member_client.get(f"{DEMO}/2/")
 
@@ -430,7 +430,7 @@ def test_a_long_section_lists_its_first_actions_and_links_to_all_of_them(
 
 
 def test_every_exception_is_listed_however_many_there_are(member_client, demo_plan, monkeypatch):
-    monkeypatch.setattr("reviews.views.LISTED_ROWS", 1)
+    monkeypatch.setattr("reviews.views.quarter.LISTED_ROWS", 1)
 
     body = member_client.get(f"{DEMO}/3/").content.decode()
 

@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from plans.demo import DEMO_DATA_FILE, load_demo_data, read_demo_file
+from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from plans.models import AnnualPlan
-from reviews.rollup import ActionRow, Breakdown, Figures, QuarterlyReview, review_for
+from reviews.building import review_for
+from reviews.figures import ActionRow, Breakdown, Figures, QuarterlyReview
+from reviews.snapshot import from_json, to_json
 from tests.closing import close_quarter
 from tests.factories import (
     ActionFactory,
@@ -39,7 +41,7 @@ def demo_plan(db):
     return AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
 
 
-# The demo plan, counted by hand from plans/demo_data/safer_lewisham.yaml -------------------------
+# The demo plan, counted by hand from demo/demo_data/safer_lewisham.yaml --------------------------
 #
 # 37 actions: strand 1 (VAWG) 1.1–1.15, strand 2 (peer on peer abuse) 2.1–2.11, strand 3 (all
 # other violence) 3.1–3.11; every action has a Q1, a Q2 and a Q3 update, so none is "not updated".
@@ -75,9 +77,13 @@ def demo_plan(db):
 # YOS 2, MOPAC 1, Victim Support 1, Lewisham CCG 1.
 
 DEMO_FIGURES = {
-    1: Figures(total=37, complete=1, on_track=31, at_risk=5, off_track=0, blue=1, late=0),
-    2: Figures(total=37, complete=10, on_track=19, at_risk=6, off_track=2, blue=10, late=0),
-    3: Figures(total=37, complete=10, on_track=18, at_risk=6, off_track=3, blue=10, late=0),
+    1: Figures(total=37, complete=1, on_track=31, at_risk=5, off_track=0, rated_complete=1, late=0),
+    2: Figures(
+        total=37, complete=10, on_track=19, at_risk=6, off_track=2, rated_complete=10, late=0
+    ),
+    3: Figures(
+        total=37, complete=10, on_track=18, at_risk=6, off_track=3, rated_complete=10, late=0
+    ),
 }
 
 
@@ -122,8 +128,8 @@ def test_the_demo_plans_q3_breakdowns_match_the_ones_counted_by_hand(demo_plan):
     [violence] = review.by_priority
     assert violence.label == "Violence"
     assert violence.figures == DEMO_FIGURES[3]
-    assert [(s.label, s.figures.total, s.figures.off_track, s.figures.at_risk, s.figures.blue)
-            for s in violence.children] == [
+    assert [(s.label, s.figures.total, s.figures.off_track, s.figures.at_risk,
+             s.figures.rated_complete) for s in violence.children] == [
         ("Violence against women and girls", 15, 2, 5, 6),
         ("Peer on peer abuse / serious violence", 11, 1, 0, 3),
         ("All other forms of violence", 11, 0, 1, 1),
@@ -473,26 +479,26 @@ def a_review() -> QuarterlyReview:
 def test_a_review_survives_its_snapshot_exactly():
     review = a_review()
 
-    assert QuarterlyReview.from_json(review.to_json()) == review
+    assert from_json(to_json(review)) == review
 
 
 def test_a_review_survives_its_snapshot_through_json_text():
     review = a_review()
 
-    assert QuarterlyReview.from_json(json.loads(json.dumps(review.to_json()))) == review
+    assert from_json(json.loads(json.dumps(to_json(review)))) == review
 
 
 def test_the_demo_review_survives_its_snapshot_exactly(demo_plan):
     review = review_for(demo_plan, 3, on=AFTER_THE_YEAR)
 
-    assert QuarterlyReview.from_json(json.loads(json.dumps(review.to_json()))) == review
+    assert from_json(json.loads(json.dumps(to_json(review)))) == review
 
 
 def test_a_snapshot_without_a_later_added_field_still_loads():
-    data = a_review().to_json()
+    data = to_json(a_review())
     for row in data["rows"]:
         del row["priority_id"]
 
-    rows = QuarterlyReview.from_json(data).rows
+    rows = from_json(data).rows
 
     assert [row.priority_id for row in rows] == [None, None]
