@@ -17,8 +17,9 @@ run: bootstrap migrate
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One worker per CPU (pytest-xdist), each with its own test database: see tests/conftest.py.
 test: bootstrap
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ from agencies.models import display_name
 from govuk.forms import is_id
 from plans.models import AnnualPlan, PlanStatus
 from priorities.models import Strand
-from safer_lewisham.middleware import take_unsaved_form
+from agencies.middleware import take_unsaved_form
 
 from .forms import AddressForm, CommentForm
 from .models import Comment

@@ -116,7 +116,7 @@ MIDDLEWARE = [
     # Everything needs a sign-in unless a view is marked @login_not_required: a forgotten
     # decorator then fails closed, not open. Django's LoginRequiredMiddleware, which also keeps
     # a form posted after the session ran out, to hand back after signing in again.
-    "safer_lewisham.middleware.LoginRequiredKeepingTypedWork",
+    "agencies.middleware.LoginRequiredKeepingTypedWork",
     # Tells the audit trail who is making each change made through a page or admin.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

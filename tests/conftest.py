@@ -6,17 +6,26 @@ a request, which django-axes' login throttling (AxesStandaloneBackend) refuses.
 """
 
 import os
+from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test import override_settings
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from actions.models import Action
 from agencies import roles
-from demo.loading import restore_completion_statuses
+from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file, restore_completion_statuses
+from plans.models import AnnualPlan
+from tests.copied_rows import CopiedRows
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -39,11 +48,37 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# Modules whose tests share state in the process (a module-scoped fixture one test fills and the
+# next one reads), so that pytest-xdist's workers must run them in one process, in order.
+RUN_TOGETHER = {"tests/browser/test_every_page.py"}  # crawl_log
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the suite on one worker per CPU (pytest-xdist), each with its own test
+    database. Tests are handed out one by one in the collection's order, as with xdist's "load",
+    so that each worker, like a run without workers, has its transactional tests (which empty
+    the database) after all its others, as pytest-django orders them; the modules of
+    RUN_TOGETHER go to one worker whole. (xdist's own "loadgroup" would do that, but it marks
+    the tests by renaming their node ids, which pytest 9 no longer lets a plugin do.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return module if module in RUN_TOGETHER else nodeid
+
+    config.option.loadscopereorder = False  # the largest scope first would break that order
+    return Scheduling(config, log)
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real password hashing is slow on purpose; the tests do not need it to be."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +97,54 @@ def seeded_by_migrations(request):
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
+    put_back_what_the_migrations_seed()
+
+
+def put_back_what_the_migrations_seed():
+    """Make again what the migrations seed (content types, permissions, the role groups, the
+    completion statuses) where it is missing."""
     ContentType.objects.clear_cache()
     # A flush after a serialized_rollback test skips post_migrate, leaving no content types or
     # permissions either: send it, as migrate does (it also makes the role groups).
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     restore_completion_statuses()
+
+
+# The demo data ---------------------------------------------------------------------------------
+
+DEMO_PLAN = "safer-lewisham-plan-17-18"
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The demo data's rows, loaded once per test session and copied (tests/copied_rows.py)."""
+
+    def load_the_demo():
+        load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        with transaction.atomic():
+            # After a transactional test the database has been emptied: the demo refers to the
+            # role groups and completion statuses, so put them back (for the copy only) first.
+            put_back_what_the_migrations_seed()
+            rows = CopiedRows.of(load_the_demo)
+            transaction.set_rollback(True)
+        ContentType.objects.clear_cache()
+    return rows
+
+
+@pytest.fixture
+def demo_data(db, demo_rows):
+    """The Safer Lewisham demo data with its demo logins, as `seed_demo` loads it with DEBUG on
+    (`make run`): plans, agencies, actions with a year of progress, indicators, and the users
+    admin, chair, officer and police."""
+    demo_rows.insert()
+
+
+@pytest.fixture
+def demo_plan(demo_data):
+    """The demo's 2017-18 plan, the one with three quarters of progress."""
+    return AnnualPlan.objects.get(slug=DEMO_PLAN)
 
 
 @pytest.fixture
@@ -83,9 +161,11 @@ def admin_client(client, superuser):
 @pytest.fixture
 def member(db):
     """A partnership member (the chair's role): reads everything, changes nothing."""
-    user = UserFactory(username="member")
-    user.groups.add(Group.objects.get(name=roles.CHAIR_AND_MEMBERS))
-    return user
+    return make_member()
+
+
+def make_member():
+    return in_role(UserFactory(username="member"), roles.CHAIR_AND_MEMBERS)
 
 
 @pytest.fixture
@@ -102,20 +182,32 @@ def in_role(user, role):
 @pytest.fixture
 def lead_agency(db):
     """The agency that leads the `led_action`."""
+    return make_lead_agency()
+
+
+def make_lead_agency():
     return AgencyFactory(name="Lewisham Council", slug="lewisham-council")
 
 
 @pytest.fixture
 def officer(db, lead_agency):
     """An officer of the lead agency: may record progress on the actions their agency leads."""
+    return make_officer(lead_agency)
+
+
+def make_officer(agency):
     user = in_role(UserFactory(username="officer"), roles.OFFICERS)
-    ProfileFactory(user=user, agency=lead_agency)
+    ProfileFactory(user=user, agency=agency)
     return user
 
 
 @pytest.fixture
 def other_officer(db):
     """An officer of another agency: reads everything, may not update the lead agency's actions."""
+    return make_other_officer()
+
+
+def make_other_officer():
     user = in_role(UserFactory(username="other-officer"), roles.OFFICERS)
     ProfileFactory(user=user, agency=AgencyFactory(name="Metropolitan Police", slug="met"))
     return user
@@ -124,6 +216,10 @@ def other_officer(db):
 @pytest.fixture
 def administrator(db):
     """A member of the Administrators group with staff status (not a superuser)."""
+    return make_administrator()
+
+
+def make_administrator():
     return in_role(UserFactory(username="administrator", is_staff=True), roles.ADMINISTRATORS)
 
 
@@ -137,3 +233,64 @@ def officer_client(client, officer):
 def led_action(db, lead_agency):
     """An action of an active 2017-18 plan, led by `lead_agency`, due "March 18"."""
     return ActionFactory(lead_agency=lead_agency)
+
+
+# The objects of the site's pages (tests/test_access.py, tests/test_csrf.py) ---------------------
+
+
+@dataclass
+class Site:
+    """The objects the pages are about: a plan with an action led by the officer's agency, and
+    a password reset link of someone who is not signing in (signing in would void the link)."""
+
+    action: Action
+    users: dict  # by role: "officer", "other_officer", "member", "administrator"
+    forgetful: object
+    uidb64: str
+    token: str
+
+    @property
+    def plan(self):
+        return self.action.plan
+
+
+@pytest.fixture(scope="session")
+def site_rows(django_db_setup, django_db_blocker):
+    """The rows of `site`, made once per test session and copied (tests/copied_rows.py)."""
+
+    def make_the_site():
+        lead_agency = make_lead_agency()
+        users = {
+            "officer": make_officer(lead_agency),
+            "other_officer": make_other_officer(),
+            "member": make_member(),
+            "administrator": make_administrator(),
+        }
+        forgetful = UserFactory(username="forgetful", email="forgetful@example.org")
+        return {
+            "action": ActionFactory(lead_agency=lead_agency).pk,
+            "users": {role: user.pk for role, user in users.items()},
+            "forgetful": forgetful.pk,
+            "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
+            "token": default_token_generator.make_token(forgetful),
+        }
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        return CopiedRows.of(make_the_site)
+
+
+@pytest.fixture
+def site(db, site_rows):
+    """An action of an active plan led by Lewisham Council, the people of each role (as the
+    fixtures `officer`, `other_officer`, `member` and `administrator` make them) and a password
+    reset link: what the role × page table of tests/test_access.py is about."""
+    site_rows.insert()
+    made = site_rows.made
+    users = get_user_model().objects.in_bulk(made["users"].values())
+    return Site(
+        action=Action.objects.get(pk=made["action"]),
+        users={role: users[pk] for role, pk in made["users"].items()},
+        forgetful=get_user_model().objects.get(pk=made["forgetful"]),
+        uidb64=made["uidb64"],
+        token=made["token"],
+    )

@@ -11,7 +11,6 @@ import os
 import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -19,12 +18,9 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from actions.models import Action, ProgressUpdate
 from consultation.models import Comment
@@ -33,7 +29,6 @@ from tests.factories import (
     CommentFactory,
     IndicatorFactory,
     IndicatorValueFactory,
-    UserFactory,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -346,22 +341,6 @@ PUBLIC = {
 EDITS = {("actions:update", OFFICER), ("actions:update", ADMINISTRATOR)}
 
 
-@dataclass
-class Site:
-    """The objects the pages are about: a plan with an action led by the officer's agency, and
-    a password reset link of someone who is not signing in (signing in would void the link)."""
-
-    action: Action
-    users: dict
-    forgetful: object
-    uidb64: str
-    token: str
-
-    @property
-    def plan(self):
-        return self.action.plan
-
-
 # The values for each page's URL parameters.
 URL_KWARGS = {
     "plans:detail": lambda site: {"slug": site.plan.slug},
@@ -508,24 +487,6 @@ def snapshot(action):
     )
 
 
-@pytest.fixture
-def site(led_action, officer, other_officer, member, administrator):
-    users = {
-        OFFICER: officer,
-        OTHER_OFFICER: other_officer,
-        MEMBER: member,
-        ADMINISTRATOR: administrator,
-    }
-    forgetful = UserFactory(username="forgetful", email="forgetful@example.org")
-    return Site(
-        action=led_action,
-        users=users,
-        forgetful=forgetful,
-        uidb64=urlsafe_base64_encode(force_bytes(forgetful.pk)),
-        token=default_token_generator.make_token(forgetful),
-    )
-
-
 def client_for(role, site):
     client = Client()
     if role != ANONYMOUS:
@@ -603,8 +564,8 @@ def test_access(site, page, role, method):
         assert snapshot(site.action) == before
 
 
-def test_a_refused_update_shows_the_govuk_403_page(site, member_client):
-    response = member_client.post(
+def test_a_refused_update_shows_the_govuk_403_page(site):
+    response = client_for(MEMBER, site).post(
         reverse("actions:update", args=[site.action.pk]), post_data("actions:update", site)
     )
 
@@ -612,9 +573,9 @@ def test_a_refused_update_shows_the_govuk_403_page(site, member_client):
     assert "You cannot do that" in response.content.decode()
 
 
-def test_the_lead_officer_may_record_progress_whichever_agency_leads(site, other_officer):
+def test_the_lead_officer_may_record_progress_whichever_agency_leads(site):
     """The lead officer may update their action whichever agency leads it."""
-    Action.objects.filter(pk=site.action.pk).update(lead_officer=other_officer)
+    Action.objects.filter(pk=site.action.pk).update(lead_officer=site.users[OTHER_OFFICER])
     client = client_for(OTHER_OFFICER, site)
 
     response = client.get(reverse("actions:update", args=[site.action.pk]))

@@ -25,7 +25,7 @@ def asked_quarter(request, posted) -> str | None:
 
 @dataclass
 class Refusal:
-    """A page saying why nothing was saved (actions/includes/refusal.html)."""
+    """A page saying why nothing was saved (govuk_refusal, in actions/recording_form.html)."""
 
     title: str
     reason: str

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from plans.year import QuarterClosed, closure_refusal, form_quarter
-from safer_lewisham.middleware import take_unsaved_form
+from agencies.middleware import take_unsaved_form
 
 from .. import progress
 from ..forms import ProgressUpdateForm, quarter_label
@@ -46,7 +46,7 @@ def record_progress(request, pk):
     plan = action.plan
     page = _page(action)
     # A form posted after the session ran out comes back once the officer has signed in again
-    # (safer_lewisham.middleware): it is treated as posted, but only shown, never saved unasked.
+    # (agencies.middleware): it is treated as posted, but only shown, never saved unasked.
     unsaved = take_unsaved_form(request) if request.method == "GET" else None
     posted = request.POST if request.method == "POST" else unsaved
     reason = plan.why_no_updates()

@@ -1,22 +1,25 @@
-"""The ratings of plans/ratings.py for templates: ``{% load ratings %}``, then
-``{% with rating=rag|rag_rating %}{% govuk_tag rating.tag rating.tag_class %}{% endwith %}``.
-The tags themselves are drawn by actions/includes/rag_tag.html and
-indicators/includes/rating_tag.html."""
+"""The ratings of plans/ratings.py as GOV.UK tags, named in words (colour is never the only
+carrier): ``{% load ratings %}``, then ``{% rag_tag update.rag_rating %}`` or
+``{% indicator_rating_tag value.final_rating %}``. Drawn by govuk's ``govuk_tag``, in Python
+rather than through an include, because lists draw one per row."""
 
 from django import template
 
+from govuk.templatetags.govuk import govuk_tag
 from plans import ratings
 
 register = template.Library()
 
 
-@register.filter
-def rag_rating(value):
-    """The RAG rating (plans.ratings.Rating) stored as ``value``; "not updated" for None."""
-    return ratings.rag_rating(value)
+@register.simple_tag
+def rag_tag(rag):
+    """An action's RAG rating (a ProgressUpdate.RAG value; None: no update) as a tag."""
+    rating = ratings.rag_rating(rag)
+    return govuk_tag(rating.tag, rating.tag_class)
 
 
-@register.filter
-def indicator_rating(value):
-    """The indicator rating stored as ``value``; "not rated" for ""."""
-    return ratings.indicator_rating(value)
+@register.simple_tag
+def indicator_rating_tag(value):
+    """An indicator value's rating ("" or None: not rated, "No target") as a tag."""
+    rating = ratings.indicator_rating(value)
+    return govuk_tag(rating.tag, rating.tag_class)

@@ -163,8 +163,11 @@ def _indicators_section(review) -> dict:
             }
         )
     return {
+        # The total and each rating always; the other counts when there are any.
         "indicator_headline": [
-            (key, getattr(figures, key), label, colour) for key, label, colour in INDICATOR_HEADLINE
+            (key, getattr(figures, key), label, colour)
+            for key, label, colour in INDICATOR_HEADLINE
+            if getattr(figures, key) or key == "total" or key in IndicatorRating.values
         ],
         "indicator_rows": rows,
     }
@@ -179,46 +182,89 @@ LISTED_ROWS = 50
 @dataclass(frozen=True)
 class ListedRow:
     """An action as the quarterly page lists it (an exception's card, a row of a section's
-    table), with what the page shows of it worked out once: the page lists hundreds, some in
-    more than one section. reviews/includes/listed_table.html and quarter.html show it."""
+    table, a row of a figure's list), with what the page shows of it worked out once: the page
+    lists hundreds, some in more than one section. Text, escaped by the templates that show it
+    (quarter.html, includes/action_table.html), except the tags, which their include drew."""
 
-    action: ActionRow
+    action_id: int
+    reference: str
+    text: str
+    title: str  # "1.2 Open Day …": the reference, then the text
     url: str  # the action's page
+    strand: str
+    theme: str
+    lead_agency: str  # "" when none
+    lead_officer: str
     due: str  # "31 March 2018"; "" when its timeframe gives no date
+    timeframe: str  # the wording as written
+    is_late: bool
     rag_tag: str  # this quarter's RAG rating as its tag (actions/includes/rag_tag.html)
     previous_tag: str  # the previous quarter's; "" when it had no update
+    previous: str  # after previous_tag: "worsened to red", "no change"; alone, why there is none
+    completion: str
+    completion_note: str
+    narrative: str
+    updated_by: str
 
 
 class Lister:
-    """Makes each action's ListedRow once for a page, however many of its sections list it."""
+    """Makes each action's ListedRow once for a page of quarter ``number``, however many of its
+    sections list it."""
 
-    def __init__(self):
+    def __init__(self, number: int):
         # Each rating's tag drawn once by its one include, rather than once a row.
         rag_tag = get_template("actions/includes/rag_tag.html")
         self.tags = {rag: rag_tag.render({"rag": rag}) for rag in RAG_RATINGS}
+        self.no_previous = (
+            f"No update in Q{number - 1}" if number > 1 else "No earlier quarter: this is the first"
+        )
         self.dates = {}
         self.made = {}
 
     def __call__(self, row: ActionRow) -> ListedRow:
         listed = self.made.get(row.action_id)
         if listed is None:
-            tags, due = self.tags, row.due_date
-            if due is not None and due not in self.dates:
-                self.dates[due] = dateformat.format(due, "j F Y")
-            listed = self.made[row.action_id] = ListedRow(
-                action=row,
-                url=reverse("actions:detail", args=[row.action_id]),
-                due=self.dates[due] if due is not None else "",
-                rag_tag=tags.get(row.rag, tags[None]),
-                previous_tag=tags.get(row.previous_rag, tags[None]) if row.previous_rag else "",
-            )
+            listed = self.made[row.action_id] = self._listed(row)
         return listed
+
+    def _listed(self, row: ActionRow) -> ListedRow:
+        tags, due = self.tags, row.due_date
+        if due is not None and due not in self.dates:
+            self.dates[due] = dateformat.format(due, "j F Y")
+        if row.previous_rag:
+            previous_tag = tags.get(row.previous_rag, tags[None])
+            movement = row.movement
+            changed = movement in ("improved", "worsened")
+            previous = f"{movement} to {row.rag}" if changed else "no change"
+        else:
+            previous_tag, previous = "", self.no_previous
+        return ListedRow(
+            action_id=row.action_id,
+            reference=row.reference,
+            text=row.text,
+            title=f"{row.reference} {row.text}" if row.reference else row.text,
+            url=reverse("actions:detail", args=[row.action_id]),
+            strand=row.strand,
+            theme=row.theme,
+            lead_agency=row.lead_agency,
+            lead_officer=row.lead_officer,
+            due=self.dates[due] if due is not None else "",
+            timeframe=row.timeframe,
+            is_late=row.is_late,
+            rag_tag=tags.get(row.rag, tags[None]),
+            previous_tag=previous_tag,
+            previous=previous,
+            completion=row.completion,
+            completion_note=row.completion_note,
+            narrative=row.narrative,
+            updated_by=row.updated_by,
+        )
 
 
 def _listed_rows(review) -> dict:
     """The action rows the page lists: every exception, and the first LISTED_ROWS of each other
     section with its count."""
-    listed = Lister()
+    listed = Lister(review.quarter)
 
     def section(rows) -> dict:
         return {
@@ -227,8 +273,14 @@ def _listed_rows(review) -> dict:
             "more": len(rows) > LISTED_ROWS,
         }
 
+    exceptions = [listed(row) for row in review.exceptions]
     return {
-        "exceptions": [listed(row) for row in review.exceptions],
+        "exceptions": exceptions,
+        # What the exceptions' cards show, as the key of their fragment cache (quarter.html): the
+        # page draws every one, hundreds for a large plan, and they change only when an update
+        # does. A hash of the rows themselves, so that a changed row is never drawn from the
+        # cache; Python's hash is per process, which costs a process only its first drawing.
+        "exceptions_version": hash(tuple(exceptions)),
         "completed": section(review.completed_this_quarter),
         "late": section(review.late),
         "not_updated": section(review.not_updated),
@@ -323,7 +375,7 @@ def quarter_actions(request, slug, quarter):
     if problems:
         context["problems"] = problems
         return render(request, "reviews/actions.html", context, status=400)
-    listed = Lister()
+    listed = Lister(quarter)
     rows = [listed(row) for row in review.matching(figure_key, groups)]
     context |= {
         "figure": figure,

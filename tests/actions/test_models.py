@@ -377,14 +377,13 @@ def test_it_refuses_a_theme_from_another_plan():
 
 def test_it_accepts_a_theme_of_the_actions_own_plan():
     strand = StrandFactory()
-    action = ActionFactory.build(
-        strand=strand,
-        theme=ThemeFactory(plan=strand.priority.plan),
-        lead_agency=None,
-        timeframe=None,
-    )
+    theme = ThemeFactory(plan=strand.priority.plan)
+    action = ActionFactory.build(strand=strand, theme=theme, lead_agency=None, timeframe=None)
 
     action.clean()
+    action.save()
+
+    assert Action.objects.get(pk=action.pk).theme == theme
 
 
 def test_it_refuses_a_timeframe_from_another_plan():

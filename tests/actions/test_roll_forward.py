@@ -2,10 +2,8 @@
 carried with a link back, dated timeframes flagged, and nothing in the old plan changed."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from actions.models import Action, ActionSubItem, Timeframe
@@ -691,8 +689,7 @@ def test_the_plan_page_links_to_the_roll_forward_for_administrators(
 # The demo: 17-18 into the 18-19 draft -----------------------------------------------------------
 
 
-def test_the_demo_17_18_plan_rolls_forward_into_the_18_19_draft(admin_client):
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_17_18_plan_rolls_forward_into_the_18_19_draft(admin_client, demo_data):
     source = AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
     draft = AnnualPlan.objects.get(slug="safer-lewisham-plan-18-19")
     unfinished = set(

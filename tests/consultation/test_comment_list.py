@@ -19,7 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.pages import text_of
-from tests.plans.test_views import plan_with_actions, queries_to_show
+from tests.actions.test_plan_page import plan_with_actions, queries_to_show
 
 pytestmark = pytest.mark.django_db
 

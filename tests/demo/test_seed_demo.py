@@ -2,7 +2,8 @@
 
 The expected figures are counted by hand from the reference, Appendix A of
 /work/shared/reference/safer-lewisham-plan-18-19-committee-report.txt ("Safer Lewisham Plan
-17-18- Action Plan"), not read back from the data file.
+17-18- Action Plan"), not read back from the data file. The tests that only read what it loads
+share one load of the demo (the `demo_data` fixture, tests/conftest.py).
 """
 
 from collections import Counter
@@ -69,9 +70,7 @@ def action(text):
 
 
 @pytest.mark.django_db
-def test_it_loads_the_17_18_plan_structure_as_the_reference_has_it():
-    seed()
-
+def test_it_loads_the_17_18_plan_structure_as_the_reference_has_it(demo_data):
     plan = AnnualPlan.objects.get(slug=PLAN_17_18)
     assert [p.title for p in plan.priorities.all()] == ["Violence"]
     assert list(Strand.objects.filter(priority__plan=plan).values_list("title", flat=True)) == [
@@ -83,9 +82,7 @@ def test_it_loads_the_17_18_plan_structure_as_the_reference_has_it():
 
 
 @pytest.mark.django_db
-def test_it_loads_every_action_of_each_strand_under_its_theme():
-    seed()
-
+def test_it_loads_every_action_of_each_strand_under_its_theme(demo_data):
     per_strand = {title: actions_of(title).count() for title in (VAWG, PEER, OTHER)}
     assert per_strand == {VAWG: 15, PEER: 11, OTHER: 11}
     assert Action.objects.filter(strand__priority__plan__slug=PLAN_17_18).count() == 37
@@ -95,9 +92,7 @@ def test_it_loads_every_action_of_each_strand_under_its_theme():
 
 
 @pytest.mark.django_db
-def test_it_marks_the_ticked_actions_complete_one_with_a_caveat():
-    seed()
-
+def test_it_marks_the_ticked_actions_complete_one_with_a_caveat(demo_data):
     complete = {title: actions_of(title).complete().count() for title in (VAWG, PEER, OTHER)}
     assert complete == {VAWG: 8, PEER: 10, OTHER: 10}
     caveated = Action.objects.filter(completion_status__slug="complete-with-caveats")
@@ -107,9 +102,7 @@ def test_it_marks_the_ticked_actions_complete_one_with_a_caveat():
 
 
 @pytest.mark.django_db
-def test_it_loads_the_sub_items_of_the_coordinate_action_in_order():
-    seed()
-
+def test_it_loads_the_sub_items_of_the_coordinate_action_in_order(demo_data):
     coordinate = action("We will coordinate, monitor, review and aim to increase the use of:")
     sub_items = list(coordinate.sub_items.all())
     assert [item.label for item in sub_items] == list("abcdef")
@@ -119,9 +112,7 @@ def test_it_loads_the_sub_items_of_the_coordinate_action_in_order():
 
 
 @pytest.mark.django_db
-def test_it_splits_the_rows_that_hold_two_actions():
-    seed()
-
+def test_it_splits_the_rows_that_hold_two_actions(demo_data):
     vawg_pair = [
         action("Launch of the VAWG Plan 2017-2021"),
         Action.objects.get(text__startswith="Establishing third party reporting sites"),
@@ -140,9 +131,7 @@ def test_it_splits_the_rows_that_hold_two_actions():
 
 
 @pytest.mark.django_db
-def test_it_keeps_the_timeframe_wording_as_written():
-    seed()
-
+def test_it_keeps_the_timeframe_wording_as_written(demo_data):
     assert action("Creation of a comprehensive VAWG Services directory").timeframe.wording == (
         "Sept 17 March 18"
     )
@@ -159,9 +148,7 @@ def test_it_keeps_the_timeframe_wording_as_written():
 
 
 @pytest.mark.django_db
-def test_every_timeframe_wording_is_understood_by_the_reader():
-    seed()
-
+def test_every_timeframe_wording_is_understood_by_the_reader(demo_data):
     used = Timeframe.objects.filter(actions__isnull=False).distinct()
     assert used.exists()
     assert [t.wording for t in used if t.needs_review] == []
@@ -169,17 +156,13 @@ def test_every_timeframe_wording_is_understood_by_the_reader():
 
 
 @pytest.mark.django_db
-def test_it_reads_the_dates_from_a_timeframe_with_a_start_and_an_end():
-    seed()
-
+def test_it_reads_the_dates_from_a_timeframe_with_a_start_and_an_end(demo_data):
     timeframe = Timeframe.objects.get(plan__slug=PLAN_17_18, wording="Sept 17 March 18")
     assert (timeframe.start_date, timeframe.due_date) == (date(2017, 9, 1), date(2018, 3, 31))
 
 
 @pytest.mark.django_db
-def test_the_18_19_plan_is_a_draft_with_its_questions_and_drivers():
-    seed()
-
+def test_the_18_19_plan_is_a_draft_with_its_questions_and_drivers(demo_data):
     plan = AnnualPlan.objects.get(slug=PLAN_18_19)
     assert plan.status == AnnualPlan.Status.DRAFT
     assert plan.key_questions.count() == 5
@@ -190,26 +173,20 @@ def test_the_18_19_plan_is_a_draft_with_its_questions_and_drivers():
 
 
 @pytest.mark.django_db
-def test_every_action_has_updates_for_the_first_three_quarters_only():
-    seed()
-
+def test_every_action_has_updates_for_the_first_three_quarters_only(demo_data):
     for each in Action.objects.all():
         assert sorted(each.progress_updates.values_list("quarter", flat=True)) == [1, 2, 3], each
 
 
 @pytest.mark.django_db
-def test_updates_are_dated_late_in_their_quarter_in_london_time():
-    seed()
-
+def test_updates_are_dated_late_in_their_quarter_in_london_time(demo_data):
     update = ProgressUpdate.objects.filter(quarter=2).first()
     london = ZoneInfo("Europe/London")
     assert update.created_at == datetime(2017, 9, 20, 10, 0, tzinfo=london)
 
 
 @pytest.mark.django_db
-def test_a_ticked_action_due_by_september_is_blue_from_the_second_quarter():
-    seed()
-
+def test_a_ticked_action_due_by_september_is_blue_from_the_second_quarter(demo_data):
     done_early = Action.objects.complete().filter(timeframe__due_date__lte=date(2017, 9, 30))
     assert done_early.count() >= 5
     for each in done_early:
@@ -218,9 +195,7 @@ def test_a_ticked_action_due_by_september_is_blue_from_the_second_quarter():
 
 
 @pytest.mark.django_db
-def test_every_update_has_an_author_when_the_demo_users_exist(debug_on):
-    seed()
-
+def test_every_update_has_an_author_when_the_demo_users_exist(demo_data):
     assert ProgressUpdate.objects.count() == 111
     assert not ProgressUpdate.objects.filter(author__isnull=True).exists()
     authors = set(ProgressUpdate.objects.values_list("author__username", flat=True))

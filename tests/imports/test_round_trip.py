@@ -7,10 +7,7 @@ completion (reviews/rollup.py). So the imported plan's completion is compared wi
 quarter's, and everything else with the demo plan itself.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from actions.models import Action
 from imports.applying import import_file
@@ -20,14 +17,6 @@ from reviews.outputs.spreadsheets import build_csv, build_xlsx
 from tests.factories import AnnualPlanFactory
 
 DEMO_PLAN = "safer-lewisham-plan-17-18"
-
-
-@pytest.fixture
-def demo_plan(db, settings):
-    settings.DEBUG = True  # the demo's people (lead officers) are made only with DEBUG on
-    call_command("seed_demo", stdout=StringIO())
-    settings.DEBUG = False
-    return AnnualPlan.objects.get(slug=DEMO_PLAN)
 
 
 def outline(plan) -> dict:

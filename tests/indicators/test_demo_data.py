@@ -16,8 +16,7 @@ def seed():
 
 
 @pytest.mark.django_db
-def test_the_17_18_plan_has_its_indicators_labelled_as_demo_figures():
-    seed()
+def test_the_17_18_plan_has_its_indicators_labelled_as_demo_figures(demo_data):
 
     indicators = Indicator.objects.filter(plan__slug=PLAN_17_18)
     assert indicators.count() == 8
@@ -38,8 +37,7 @@ def test_the_17_18_plan_has_its_indicators_labelled_as_demo_figures():
 
 
 @pytest.mark.django_db
-def test_values_run_to_q3_and_q4_is_left_to_report():
-    seed()
+def test_values_run_to_q3_and_q4_is_left_to_report(demo_data):
 
     assert IndicatorValue.objects.count() == 19
     assert not IndicatorValue.objects.filter(quarter=4).exists()
@@ -47,8 +45,7 @@ def test_values_run_to_q3_and_q4_is_left_to_report():
 
 
 @pytest.mark.django_db
-def test_the_figures_match_the_narratives():
-    seed()
+def test_the_figures_match_the_narratives(demo_data):
     dvpo = dict(
         IndicatorValue.objects.filter(indicator__name__startswith="Domestic Violence").values_list(
             "quarter", "value"

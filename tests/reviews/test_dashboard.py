@@ -6,10 +6,8 @@ Expected figures are counted by hand from the actions and updates each test buil
 
 import re
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -215,9 +213,8 @@ def test_its_figures_agree_with_the_quarterly_review_for_every_quarter():
     assert trend[-1][1] == review_for(plan, 3, on=IN_Q3).figures
 
 
-def test_its_figures_agree_with_the_quarterly_review_of_the_demo_plan():
-    call_command("seed_demo", stdout=StringIO())
-    plan = AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
+def test_its_figures_agree_with_the_quarterly_review_of_the_demo_plan(demo_plan):
+    plan = demo_plan
     quarter = plan.reporting_quarter()
 
     glance = glance_of(plan, on=timezone.localdate())

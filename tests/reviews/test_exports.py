@@ -12,7 +12,6 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
@@ -21,7 +20,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action
-from plans.models import AnnualPlan
 from reviews.building import review_for
 from reviews.outputs.pack import build_pack
 from reviews.outputs.spreadsheets import build_csv, build_xlsx
@@ -263,7 +261,7 @@ def make_plan(actions=2, updates_per_action=2, **kwargs):
                 author=author,
                 completion_status=completion_status("in-progress"),
             )
-        # Performance indicators (issue 7): one per action, with a target and values.
+        # Performance indicators: one per action, with a target and values.
         value = IndicatorValueFactory(indicator__plan=plan, quarter=1, value=n)
         IndicatorTargetFactory(indicator=value.indicator, quarter=3, value=n + 1)
         for quarter in range(2, updates_per_action + 1):
@@ -437,12 +435,6 @@ def test_the_number_of_queries_does_not_grow_with_actions_updates_or_plans(membe
 
 
 # --- the demo data ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_plan(db):
-    call_command("seed_demo", stdout=StringIO())
-    return AnnualPlan.objects.get(slug=DEMO_PLAN)
 
 
 def test_the_demo_plans_q3_pack_holds_its_title_and_every_exception(demo_plan, member_client):

@@ -1,5 +1,5 @@
 """Performance indicators where decisions are made: the quarterly page's indicators section,
-the closed quarter's snapshot, the meeting pack and the spreadsheet (issue 7)."""
+the closed quarter's snapshot, the meeting pack and the spreadsheet."""
 
 import io
 import json
@@ -7,12 +7,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from openpyxl import load_workbook
 
-from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from indicators.models import IndicatorValue
-from plans.models import AnnualPlan
 from reviews.building import review_for
 from reviews.figures import IndicatorFigures
 from reviews.outputs.pack import build_pack
@@ -25,12 +22,6 @@ from tests.reviews.test_quarter_page import section
 
 DEMO = "/plans/safer-lewisham-plan-17-18/quarters"
 AFTER_THE_YEAR = date(2018, 6, 1)
-
-
-@pytest.fixture
-def demo_plan(db):
-    load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
-    return AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
 
 
 def indicator_rows(response) -> dict[str, str]:

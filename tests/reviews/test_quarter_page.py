@@ -9,8 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
-from plans.models import AnnualPlan
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -24,13 +22,6 @@ from tests.factories import (
 )
 
 DEMO = "/plans/safer-lewisham-plan-17-18/quarters"
-
-
-@pytest.fixture
-def demo_plan(db):
-    """The Safer Lewisham demo data, with its users (as `seed_demo` loads it with DEBUG on)."""
-    load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
-    return AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
 
 
 def text_of(response) -> str:
@@ -241,7 +232,7 @@ def grow(plan, count):
         )
         for quarter in (1, 2, 3):
             ProgressUpdateFactory(action=action, quarter=quarter, rag_rating="red")
-        # Performance indicators (issue 7): one per action, with a target and three values.
+        # Performance indicators: one per action, with a target and three values.
         value = IndicatorValueFactory(indicator__plan=plan, quarter=1)
         IndicatorTargetFactory(indicator=value.indicator, quarter=3)
         for quarter in (2, 3):
@@ -435,3 +426,19 @@ def test_every_exception_is_listed_however_many_there_are(member_client, demo_pl
     body = member_client.get(f"{DEMO}/3/").content.decode()
 
     assert body.count('class="govuk-summary-card app-exception"') == 3 + 6  # red and amber
+
+
+def test_an_exception_changed_since_the_page_was_last_shown_is_shown_as_it_is_now(
+    member_client, db
+):
+    """The exceptions' cards come from a cache while none of them changes."""
+    plan = AnnualPlanFactory(slug="changing-plan", financial_year=2017)
+    action = ActionFactory(strand=StrandFactory(priority=PriorityFactory(plan=plan)))
+    update = ProgressUpdateFactory(action=action, quarter=2, rag_rating="red", narrative="First.")
+    assert "First." in section(member_client.get("/plans/changing-plan/quarters/2/"), "exceptions")
+
+    type(update).objects.filter(pk=update.pk).update(narrative="Second.")
+    exceptions = section(member_client.get("/plans/changing-plan/quarters/2/"), "exceptions")
+
+    assert "Second." in exceptions
+    assert "First." not in exceptions

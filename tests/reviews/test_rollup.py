@@ -9,8 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
-from plans.models import AnnualPlan
 from reviews.building import review_for
 from reviews.figures import ActionRow, Breakdown, Figures, QuarterlyReview
 from reviews.snapshot import from_json, to_json
@@ -32,13 +30,6 @@ from tests.factories import (
 
 # A day after the 2017-18 plan's year: every quarter has ended.
 AFTER_THE_YEAR = date(2018, 6, 1)
-
-
-@pytest.fixture
-def demo_plan(db):
-    """The Safer Lewisham demo data, with its users (as `seed_demo` loads it with DEBUG on)."""
-    load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
-    return AnnualPlan.objects.get(slug="safer-lewisham-plan-17-18")
 
 
 # The demo plan, counted by hand from demo/demo_data/safer_lewisham.yaml --------------------------
@@ -403,7 +394,7 @@ def test_it_takes_the_same_number_of_queries_however_many_actions_and_updates(pl
             action = action_in(strand, theme=ThemeFactory(plan=plan), lead_officer=UserFactory())
             for quarter in (1, 2, 3):
                 ProgressUpdateFactory(action=action, quarter=quarter)
-            # Performance indicators (issue 7): one per action, with a target and values.
+            # Performance indicators: one per action, with a target and values.
             value = IndicatorValueFactory(indicator__plan=plan, quarter=1)
             IndicatorTargetFactory(indicator=value.indicator, quarter=3)
             for quarter in (2, 3):
@@ -502,3 +493,18 @@ def test_a_snapshot_without_a_later_added_field_still_loads():
     rows = from_json(data).rows
 
     assert [row.priority_id for row in rows] == [None, None]
+
+
+def test_a_snapshot_that_counts_blue_under_its_old_name_still_loads():
+    """Snapshots taken before the count was named rated_complete call it "blue"."""
+    data = to_json(a_review())
+    breakdown = data["by_priority"][0]
+    for figures in [data["figures"], breakdown["figures"], data["trend"][0][1]]:
+        del figures["rated_complete"]
+        figures["blue"] = 3
+
+    review = from_json(data)
+
+    assert review.figures.rated_complete == 3
+    assert review.by_priority[0].figures.rated_complete == 3
+    assert review.trend[0][1].rated_complete == 3

@@ -7,8 +7,10 @@ from django.http import QueryDict
 
 UNSAVED_FORM_KEY = "unsaved_form"
 # A session that has run out is empty: the post that follows comes from nobody known. So a form
-# that may be kept says who it was shown to, in this hidden input (templates/includes/
-# shown_to.html), signed so that nobody can claim to be someone else.
+# that may be kept says who it was shown to, in this hidden input (agencies/includes/
+# shown_to.html), signed so that nobody can claim to be someone else. The salt keeps the name
+# this module had when the first forms carried it, so that forms open during an upgrade still
+# come back.
 SHOWN_TO_FIELD = "shown_to"
 SHOWN_TO_SALT = "safer_lewisham.middleware.shown_to"
 
