@@ -85,6 +85,20 @@ class PlanStatus(models.TextChoices):
     def home_page_order(cls):
         return [cls.ACTIVE, cls.SIGNED_OFF, cls.CONSULTATION, cls.DRAFT, cls.CLOSED]
 
+    @property
+    def tag_class(self) -> str:
+        """The GOV.UK tag colour the pages show the status in (plain, in GOV.UK Frontend 6, is
+        blue)."""
+        return _STATUS_TAG_CLASSES[self]
+
+
+_STATUS_TAG_CLASSES = {
+    PlanStatus.DRAFT: "govuk-tag--grey",
+    PlanStatus.CONSULTATION: "govuk-tag--yellow",
+    PlanStatus.SIGNED_OFF: "",
+    PlanStatus.ACTIVE: "govuk-tag--green",
+    PlanStatus.CLOSED: "govuk-tag--grey",
+}
 
 # The plan statuses in which officers record progress: the one list of them
 # (AnnualPlan.objects.taking_updates and AnnualPlan.accepts_updates read it).
@@ -197,6 +211,10 @@ class AnnualPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:detail", kwargs={"slug": self.slug})
+
+    @property
+    def status_tag_class(self) -> str:
+        return PlanStatus(self.status).tag_class
 
     @property
     def is_published(self) -> bool:

@@ -6,8 +6,8 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from plans.models import AnnualPlan
@@ -88,31 +88,12 @@ def roll_forward(request, slug):
 def _banner(source, result):
     """ "Rolled forward from Safer Lewisham Plan 17-18: 20 actions carried; 12 timeframes need
     their dates checked", with a link to those timeframes in admin."""
-    carried = f"{result.actions} action{'' if result.actions == 1 else 's'} carried"
-    flagged = result.flagged_timeframes
-    cleared = (
-        " Carried without their references, which the strand already used: "
-        f"{', '.join(result.references_cleared)}."
-        if result.references_cleared
-        else ""
-    )
-    if not flagged:
-        return f"Rolled forward from {source.title}: {carried}.{cleared}"
-    url = (
+    review_url = (
         reverse("admin:actions_timeframe_changelist")
         + f"?needs_review=yes&plan__id__exact={result.target.pk}"
     )
-    needs = "timeframe needs its" if flagged == 1 else "timeframes need their"
-    return format_html(
-        'Rolled forward from {}: {}; <a class="govuk-notification-banner__link" href="{}">{} {} '
-        "dates checked</a>.{}",
-        source.title,
-        carried,
-        url,
-        flagged,
-        needs,
-        cleared,
-    )
+    context = {"source": source, "result": result, "review_url": review_url}
+    return render_to_string("actions/messages/rolled_forward.html", context)
 
 
 def _form_page(request, source, form, actions, chosen, status=200):

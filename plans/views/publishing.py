@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from .. import publishing
@@ -24,17 +24,8 @@ def publish(request, slug):
         except publishing.NotPublishable as refusal:
             return _refuse(request, plan, str(refusal))
         address = request.build_absolute_uri(reverse("public:plan", args=[plan.slug]))
-        messages.success(
-            request,
-            format_html(
-                '{} {} published: anyone can read it at <a class="govuk-notification-banner__link" '
-                'href="{}">{}</a>',
-                plan.title,
-                "is" if changed else "was already",
-                address,
-                address,
-            ),
-        )
+        banner = {"plan": plan, "changed": changed, "address": address}
+        messages.success(request, render_to_string("plans/messages/published.html", banner))
     elif action == "unpublish":
         changed = publishing.unpublish(plan, by=request.user)
         messages.success(
