@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actions.models import Action
+from agencies.middleware import take_unsaved_form
 from agencies.models import display_name
 from govuk.forms import is_id
 from plans.models import AnnualPlan, PlanStatus
 from priorities.models import Strand
-from agencies.middleware import take_unsaved_form
 
 from .forms import AddressForm, CommentForm
 from .models import Comment
@@ -67,7 +67,6 @@ def _list_page(request, plan, *, problem=None, status=200):
         "in_consultation": plan.status == PlanStatus.CONSULTATION,
         "can_comment": request.user.has_perm("consultation.add_comment"),
         "problem": problem,
-        "nav_section": "plans",
     }
     return render(request, "consultation/comment_list.html", context, status=status)
 
@@ -162,7 +161,6 @@ def _form_page(request, plan, strand, action, form, *, status=200, restored=Fals
         "form_url": reverse("consultation:add", args=[plan.slug]) + query,
         "form": form,
         "restored": restored,
-        "nav_section": "plans",
     }
     return render(request, "consultation/comment_form.html", context, status=status)
 
@@ -190,7 +188,6 @@ def _refusal(request, plan, strand, action, posted):
             plan=plan.title, status=plan.get_status_display().lower()
         ),
         "typed": typed,
-        "nav_section": "plans",
     }
     return render(request, "consultation/comment_refused.html", context, status=403)
 

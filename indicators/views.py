@@ -129,7 +129,6 @@ def _detail_page(request, indicator, *, override_forms=None, status=200):
         "closed_reason": plan.why_no_updates(),
         "history": indicator_history(indicator),
         "override_error": bool(override_forms),
-        "nav_section": "plans",
     }
     return render(request, "indicators/indicator_detail.html", context, status=status)
 
@@ -229,7 +228,7 @@ def _quarter_problem(indicator, plan, number) -> str:
 def _page(indicator):
     return RecordingPage(
         VALUE_TEMPLATE,
-        {"indicator": indicator, "plan": indicator.plan, "nav_section": "plans"},
+        {"indicator": indicator, "plan": indicator.plan},
         reverse("indicators:record", args=[indicator.pk]),
         (indicator.get_absolute_url(), "Go back to the indicator"),
         lambda quarter: f"Record the value for {quarter.label}",

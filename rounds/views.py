@@ -23,6 +23,5 @@ def my_updates(request):
     context = {
         **my_actions_section(request, today),
         "rounds": rounds_for(request.user, today),
-        "nav_section": "mine",
     }
     return render(request, "rounds/my_updates.html", context)

@@ -38,7 +38,6 @@ def home(request):
     context = {
         "status_groups": groups,
         "my_actions": my_actions_summary(request.user),
-        "nav_section": "plans",
     }
     return render(request, "home.html", context)
 

@@ -39,6 +39,5 @@ def action_detail(request, pk):
         "can_update": may_edit and plan.accepts_updates,
         "closed_reason": plan.why_no_updates(),
         "history": action_history(action),
-        "nav_section": "plans",
     }
     return render(request, "actions/action_detail.html", context)

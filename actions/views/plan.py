@@ -52,7 +52,6 @@ def plan_detail(request, slug):
             plan.comments.count() if plan.status == AnnualPlan.Status.CONSULTATION else None
         ),
         "signed_off_by": display_name(plan.signed_off_by),
-        "nav_section": "plans",
     }
     return render(request, "actions/plan_detail.html", context)
 

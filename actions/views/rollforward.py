@@ -111,6 +111,5 @@ def _form_page(request, source, form, actions, chosen, status=200):
         "groups": groups,
         "chosen": chosen,
         "action_count": len(actions),
-        "nav_section": "plans",
     }
     return render(request, TEMPLATE, context, status=status)

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from plans.year import QuarterClosed, closure_refusal, form_quarter
 from agencies.middleware import take_unsaved_form
+from plans.year import QuarterClosed, closure_refusal, form_quarter
 
 from .. import progress
 from ..forms import ProgressUpdateForm, quarter_label
@@ -126,7 +126,7 @@ def _showing(action, quarter):
 def _page(action):
     return RecordingPage(
         TEMPLATE,
-        {"action": action, "plan": action.plan, "nav_section": "plans"},
+        {"action": action, "plan": action.plan},
         reverse("actions:update", args=[action.pk]),
         (action.get_absolute_url(), "Go back to the action"),
         lambda quarter: f"Record progress for {quarter_label(quarter)}",

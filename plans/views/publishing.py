@@ -38,5 +38,5 @@ def publish(request, slug):
 
 
 def _refuse(request, plan, reason):
-    context = {"plan": plan, "reason": reason, "nav_section": "plans"}
+    context = {"plan": plan, "reason": reason}
     return render(request, "plans/publish_refused.html", context, status=400)

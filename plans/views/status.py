@@ -56,7 +56,6 @@ def _status_page(request, plan, *, problem=None, status=200):
         "sign_off": PlanStatus.SIGNED_OFF,
         "signed_off_by": display_name(plan.signed_off_by),
         "problem": problem,
-        "nav_section": "plans",
     }
     return render(request, "plans/status.html", context, status=status)
 
@@ -69,6 +68,5 @@ def _stale_page(request, stale):
         "plan": plan,
         "expected": PlanStatus(stale.expected).label,
         "latest": events[-1] if events else None,
-        "nav_section": "plans",
     }
     return render(request, "plans/status_conflict.html", context, status=409)
