@@ -46,4 +46,3 @@ def test_a_page_outside_the_sections_marks_none(site, client):
     client.force_login(site.users["officer"])
     response = client.get(reverse("password_reset"))
     assert current_links(response) == []
-

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Comment
+from tests.actions.test_plan_page import plan_with_actions, queries_to_show
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -19,7 +20,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.pages import text_of
-from tests.actions.test_plan_page import plan_with_actions, queries_to_show
 
 pytestmark = pytest.mark.django_db
 
