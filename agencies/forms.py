@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from govuk.forms import GovukErrorMessages
 
@@ -19,6 +20,13 @@ class SignInForm(GovukErrorMessages, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
+        # Django's form sets the username's maxlength attribute but does not check it, and
+        # django-axes records every failed sign-in's username in a column of 255 characters: a
+        # longer one would fail in the database instead of being refused here.
+        longest = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(longest, f"Username must be {longest:,} characters or fewer")
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}

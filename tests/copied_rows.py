@@ -93,11 +93,12 @@ class CopiedRows:
     def insert(self):
         """Write the copied rows into the database, in one transaction."""
         quote = connection.ops.quote_name
+        ids_now = {}  # (table, key column) -> {key: id}, read once per insert
         with transaction.atomic(), connection.cursor() as cursor:
             for table in self.tables:
                 rows = table.rows
                 for reference in table.references:
-                    rows = _pointed_again(cursor, reference, rows)
+                    rows = _pointed_again(cursor, reference, rows, ids_now)
                 cursor.executemany(
                     f"INSERT INTO {quote(table.name)} "  # noqa: S608 (names from the models)
                     f"({', '.join(quote(column) for column in table.columns)}) "
@@ -178,20 +179,29 @@ def _references(model, columns, models, before) -> list[Reference]:
     return references
 
 
-def _pointed_again(cursor, reference, rows) -> list[tuple]:
+def _pointed_again(cursor, reference, rows, ids_now) -> list[tuple]:
     """The rows with the reference's ids replaced by those its rows have now."""
     quote = connection.ops.quote_name
-    cursor.execute(
-        f"SELECT {quote(reference.key_column)}, {quote(reference.pk_column)} "  # noqa: S608
-        f"FROM {quote(reference.table)}"
-    )
-    now = dict(cursor.fetchall())
+    found = (reference.table, reference.key_column)
+    if found not in ids_now:
+        cursor.execute(
+            f"SELECT {quote(reference.key_column)}, {quote(reference.pk_column)} "  # noqa: S608
+            f"FROM {quote(reference.table)}"
+        )
+        ids_now[found] = dict(cursor.fetchall())
+    now = ids_now[found]
     again = []
     for row in rows:
         old = row[reference.column]
         if old in reference.keys:
+            key = reference.keys[old]
+            if key not in now:
+                raise AssertionError(
+                    f"The copied rows point at the row of {reference.table} whose "
+                    f"{reference.key_column} is {key!r}, which the database no longer has"
+                )
             row = list(row)
-            row[reference.column] = now[reference.keys[old]]
+            row[reference.column] = now[key]
             row = tuple(row)
         again.append(row)
     return again

@@ -125,6 +125,16 @@ def test_it_shows_an_error_summary_for_a_wrong_password(client, officer):
     assert "Error: Sign in" in page  # the page title says so too
 
 
+def test_it_refuses_a_username_longer_than_any_username_without_trying_it(client):
+    """Django's sign-in form does not check the username's length; django-axes then recorded the
+    failed sign-in in a column of 255 characters, which PostgreSQL refused with a server error."""
+    response = client.post("/sign-in/", {"username": "x" * 300, "password": "wrong-password"})
+
+    assert response.status_code == 200
+    assert "Username must be 150 characters or fewer" in text_of(response)
+    assert not is_signed_in(client)
+
+
 def test_it_keeps_the_typed_username_after_a_wrong_password(client, officer):
     response = client.post("/sign-in/", {"username": "officer", "password": "wrong-password"})
 
