@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import HTML, Div, Field, Layout
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField
 
 from govuk.forms import GovukErrorMessages, RowChoice
@@ -76,6 +77,19 @@ class RowChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = RowChoiceField
 
 
+class YesNoFilter(django_filters.ChoiceFilter):
+    """A list of "Yes" and "No" (``?late=yes``) over a true-or-false annotation of
+    ActionQuerySet.with_progress, named by ``field_name``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO, error_messages=_choice_error("yes or no"), **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(**{self.field_name: value == YES})
+
+
 class MyActionsFilter(django_filters.FilterSet):
     """Narrows a person's own actions (see `for_user`). The plan, strand and theme lists offer
     only the plans, strands and themes their actions belong to.
@@ -130,20 +144,8 @@ class MyActionsFilter(django_filters.FilterSet):
         empty_label="Any rating",
         error_messages=_choice_error("a RAG rating"),
     )
-    late = django_filters.ChoiceFilter(
-        label="Late",
-        method="filter_yes_no",
-        choices=YES_NO,
-        empty_label="Late or not",
-        error_messages=_choice_error("yes or no"),
-    )
-    update_due = django_filters.ChoiceFilter(
-        label="Update due",
-        method="filter_yes_no",
-        choices=YES_NO,
-        empty_label="Due or not",
-        error_messages=_choice_error("yes or no"),
-    )
+    late = YesNoFilter(label="Late", field_name="is_late", empty_label="Late or not")
+    update_due = YesNoFilter(label="Update due", field_name="update_due", empty_label="Due or not")
 
     class Meta:
         model = Action
@@ -190,11 +192,6 @@ class MyActionsFilter(django_filters.FilterSet):
         if value == NO_UPDATE:
             return queryset.filter(latest_rag__isnull=True)
         return queryset.filter(latest_rag=value)
-
-    def filter_yes_no(self, queryset, name, value):
-        # `late` and `update_due` filter the annotations of ActionQuerySet.with_progress.
-        field = {"late": "is_late", "update_due": "update_due"}[name]
-        return queryset.filter(**{field: value == YES})
 
     @property
     def is_filtered(self):

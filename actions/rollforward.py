@@ -46,6 +46,16 @@ class RollForwardResult:
     references_cleared: list[str] = field(default_factory=list)
 
 
+# What of each row of the old plan's structure its copy takes; the plan, priority or action it
+# belongs to is the target's own.
+COPIED_FIELDS = {
+    Theme: ("name", "slug", "order"),
+    Principle: ("name", "description", "order"),
+    Priority: ("title", "slug", "description", "order"),
+    Strand: ("title", "slug", "scope", "order"),
+    ActionSubItem: ("label", "text", "order"),
+}
+
 # A financial year as plans write it: "17-18", "2017-18", "2017/18", "2017-2018".
 _YEAR_LABEL = re.compile(r"(?<!\d)(\d{2})?(\d{2})(\s?[-–/]\s?)(\d{2})?(\d{2})(?!\d)")
 
@@ -217,7 +227,7 @@ def _copy_themes(source, target, created, result) -> dict[int, Theme]:
     for theme in Theme.objects.filter(plan=source):
         match = by_slug.get(theme.slug) or by_name.get(theme.name)
         if match is None:
-            match = created(Theme(plan=target, name=theme.name, slug=theme.slug, order=theme.order))
+            match = created(_copy(theme, plan=target))
             result.themes += 1
         mapped[theme.pk] = match
     return mapped
@@ -227,14 +237,7 @@ def _copy_principles(source, target, created, result):
     names = set(Principle.objects.filter(plan=target).values_list("name", flat=True))
     for principle in Principle.objects.filter(plan=source):
         if principle.name not in names:
-            created(
-                Principle(
-                    plan=target,
-                    name=principle.name,
-                    description=principle.description,
-                    order=principle.order,
-                )
-            )
+            created(_copy(principle, plan=target))
             result.principles += 1
 
 
@@ -250,31 +253,22 @@ def _copy_priorities_and_strands(source, target, created, result) -> dict[int, S
     for priority in Priority.objects.filter(plan=source).prefetch_related("strands"):
         match = priorities.get(priority.slug)
         if match is None:
-            match = created(
-                Priority(
-                    plan=target,
-                    title=priority.title,
-                    slug=priority.slug,
-                    description=priority.description,
-                    order=priority.order,
-                )
-            )
+            match = created(_copy(priority, plan=target))
             result.priorities += 1
         for strand in priority.strands.all():
             strand_match = strands.get((match.pk, strand.slug))
             if strand_match is None:
-                strand_match = created(
-                    Strand(
-                        priority=match,
-                        title=strand.title,
-                        slug=strand.slug,
-                        scope=strand.scope,
-                        order=strand.order,
-                    )
-                )
+                strand_match = created(_copy(strand, priority=match))
                 result.strands += 1
             mapped[strand.pk] = strand_match
     return mapped
+
+
+def _copy(original, **belongs_to):
+    """A new, unsaved row with the COPIED_FIELDS of ``original`` (a theme, principle, priority,
+    strand or sub-item of the old plan), belonging to ``belongs_to`` in the target."""
+    model = type(original)
+    return model(**{name: getattr(original, name) for name in COPIED_FIELDS[model]}, **belongs_to)
 
 
 def _carry_actions(source, target, actions, themes, strands, created, result):
@@ -311,11 +305,7 @@ def _carry_actions(source, target, actions, themes, strands, created, result):
         )
         carried.partner_agencies.set(action.partner_agencies.all())
         for sub_item in action.sub_items.all():
-            created(
-                ActionSubItem(
-                    action=carried, label=sub_item.label, text=sub_item.text, order=sub_item.order
-                )
-            )
+            created(_copy(sub_item, action=carried))
         result.actions += 1
     result.flagged_timeframes = len(flagged)
 

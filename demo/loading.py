@@ -186,6 +186,15 @@ def _keyed(items: list, key: str, label: str, what: str, where: str):
         yield position, item, value
 
 
+def _by_quarter(items: list, label: str, where: str):
+    """(entry, its quarter, where it is) for each entry of a list keyed by quarter (an action's
+    updates, an indicator's values), refusing a quarter that is not 1 to 4 or appears twice."""
+    for _, item, quarter in _keyed(items, "quarter", label, "quarter", where):
+        item_where = f"{where}, Q{quarter} {label}"
+        _choice(quarter, QUARTER_NUMBERS, "quarter", item_where)
+        yield item, quarter, item_where
+
+
 def upsert(model, *, defaults: dict, **lookup):
     """Like ``update_or_create``, but writes only the fields whose values differ, and nothing at
     all when none do: an unchanged row gets no new entry in its history."""
@@ -245,26 +254,24 @@ class DemoLoader:
         self.completion_statuses = {s.slug: s for s in CompletionStatus.objects.all()}
 
     def load(self) -> LoadSummary:
-        for position, item in enumerate(_list(self.data, "agencies", "The data file")):
-            self.load_agency(item, position)
-        for position, item in enumerate(_list(self.data, "strategies", "The data file")):
-            self.load_strategy(item, position)
-        self.load_users(_list(self.data, "users", "The data file"))
-        slugs = set()
-        for position, item in enumerate(_list(self.data, "plans", "The data file"), start=1):
-            _check_unique(slugs, _required(item, "slug", f"Plan {position}"), "plan", "The file")
-            self.load_plan(item)
+        where = "The data file"
+        agencies = _list(self.data, "agencies", where)
+        for _, item, slug in _keyed(agencies, "slug", "agency", "agency slug", where):
+            self.load_agency(item, slug)
+        strategies = _list(self.data, "strategies", where)
+        for _, item, slug in _keyed(strategies, "slug", "strategy", "strategy slug", where):
+            self.load_strategy(item, slug)
+        self.load_users(_list(self.data, "users", where))
+        plans = _list(self.data, "plans", where)
+        for _, item, slug in _keyed(plans, "slug", "plan", "plan", where):
+            self.load_plan(item, slug)
         return self.summary
 
     # Partnership-wide: agencies, strategies, people.
 
-    def load_agency(self, item: dict, position: int):
+    def load_agency(self, item: dict, slug: str):
         """A partner agency, by slug."""
-        where = f"Agency {position + 1}"
-        slug = _required(item, "slug", where)
         where = f'Agency "{slug}"'
-        if slug in self.agencies:
-            raise DemoDataError(f'{where}: agency slug "{slug}" appears twice.')
         kind = _choice(item.get("kind", Agency.Kind.OTHER), Agency.Kind.values, "kind", where)
         self.agencies[slug], _ = upsert(
             Agency,
@@ -277,12 +284,9 @@ class DemoLoader:
         )
         self.summary.agencies += 1
 
-    def load_strategy(self, item: dict, position: int):
+    def load_strategy(self, item: dict, slug: str):
         """A multi-year strategy, by slug."""
-        slug = _required(item, "slug", f"Strategy {position + 1}")
         where = f'Strategy "{slug}"'
-        if slug in self.strategies:
-            raise DemoDataError(f'{where}: strategy slug "{slug}" appears twice.')
         self.strategies[slug], _ = upsert(
             Strategy,
             slug=slug,
@@ -303,11 +307,8 @@ class DemoLoader:
         is reported whatever the setting.
         """
         checked = []
-        for position, item in enumerate(items, start=1):
-            username = _required(item, "username", f"User {position}")
+        for _, item, username in _keyed(items, "username", "user", "username", "The data file"):
             where = f'User "{username}"'
-            if username in self.users:
-                raise DemoDataError(f'{where}: username "{username}" appears twice.')
             role = _choice(_required(item, "role", where), ROLE_GROUPS, "role", where)
             agency = _optional_lookup(self.agencies, item.get("agency"), "agency", where)
             self.users[username] = None
@@ -352,9 +353,8 @@ class DemoLoader:
 
     # One annual plan and what it contains.
 
-    def load_plan(self, item: dict):
+    def load_plan(self, item: dict, slug: str):
         """An annual plan, by slug, with its lists, themes and priorities."""
-        slug = item["slug"]
         where = f'Plan "{slug}"'
         strategy = _optional_lookup(self.strategies, item.get("strategy"), "strategy", where)
         status = _choice(item.get("status", PlanStatus.DRAFT), PlanStatus.values, "status", where)
@@ -410,10 +410,7 @@ class DemoLoader:
     def load_themes(self, plan: AnnualPlan, items: list, where: str) -> dict[str, Theme]:
         """The plan's themes, by slug, in the file's order; returns them by slug."""
         themes = {}
-        for position, item in enumerate(items, start=1):
-            slug = _required(item, "slug", f"{where}, theme {position}")
-            if slug in themes:
-                raise DemoDataError(f'{where}: theme slug "{slug}" appears twice.')
+        for position, item, slug in _keyed(items, "slug", "theme", "theme slug", where):
             themes[slug], _ = upsert(
                 Theme,
                 plan=plan,
@@ -517,10 +514,8 @@ class DemoLoader:
 
     def load_sub_items(self, action: Action, items: list, where: str):
         """The action's lettered list, by label, in the file's order."""
-        labels = set()
-        for position, item in enumerate(items, start=1):
-            label = str(_required(item, "label", f"{where}, sub-item {position}"))
-            _check_unique(labels, label, "sub-item label", where)
+        for position, item, label in _keyed(items, "label", "sub-item", "sub-item label", where):
+            label = str(label)
             upsert(
                 ActionSubItem,
                 action=action,
@@ -535,9 +530,7 @@ class DemoLoader:
     def load_updates(self, action: Action, items: list, where: str):
         """The action's quarterly progress updates, by quarter."""
         plan = action.strand.priority.plan
-        for _, item, quarter in _keyed(items, "quarter", "update", "quarter", where):
-            update_where = f"{where}, Q{quarter} update"
-            _choice(quarter, QUARTER_NUMBERS, "quarter", update_where)
+        for item, quarter, update_where in _by_quarter(items, "update", where):
             upsert(
                 ProgressUpdate,
                 action=action,
@@ -627,9 +620,7 @@ class DemoLoader:
                 defaults={"value": _decimal(value, where)},
             )
         values = _list(item, "values", where)
-        for _, value, quarter in _keyed(values, "quarter", "value", "quarter", where):
-            value_where = f"{where}, Q{quarter} value"
-            _choice(quarter, QUARTER_NUMBERS, "quarter", value_where)
+        for value, quarter, value_where in _by_quarter(values, "value", where):
             upsert(
                 IndicatorValue,
                 indicator=indicator,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from govuk.admin_read_only import ReadOnlyAdminMixin
 from plans.models import AnnualPlan
 
 from .applying import import_file, preview_file
@@ -55,7 +56,7 @@ def summary_text(summary: dict) -> str:
 
 
 @admin.register(PlanImport)
-class PlanImportAdmin(SimpleHistoryAdmin):
+class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """The record of imports: who uploaded which file into which plan, and what it did. Records
     are made by the upload page only, and never edited."""
 
@@ -76,15 +77,6 @@ class PlanImportAdmin(SimpleHistoryAdmin):
         "preview_link",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # The uploaded file itself is never shown here: don't fetch it for a list.
@@ -173,39 +165,26 @@ class PlanImportAdmin(SimpleHistoryAdmin):
         self.check_may_import(request)
         record = get_object_or_404(PlanImport.objects.select_related("plan"), pk=object_id)
         if record.status == PlanImport.Status.IMPORTED:
-            messages.info(request, f"“{record.filename}” has already been imported.")
-            return redirect("admin:imports_planimport_change", record.pk)
+            return self.already_imported(request, record)
         if request.method == "POST":
             return self.confirm(request, record)
         try:
-            preview = preview_file(
-                record.plan,
-                record.filename,
-                bytes(record.content),
-                add_structure=record.add_structure,
-            )
+            preview = _planned(record, preview_file)
         except UnreadableFile as error:
-            messages.error(request, str(error))
-            return redirect(f"{reverse('admin:imports_planimport_upload')}?plan={record.plan_id}")
+            return self.unreadable(request, record, error)
         return self.render_preview(request, record, preview)
 
     def confirm(self, request, record):
         with transaction.atomic():
             record = PlanImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
             if record.status == PlanImport.Status.IMPORTED:
-                messages.info(request, f"“{record.filename}” has already been imported.")
-                return redirect("admin:imports_planimport_change", record.pk)
+                return self.already_imported(request, record)
             try:
-                outcome = import_file(
-                    record.plan,
-                    record.filename,
-                    bytes(record.content),
-                    add_structure=record.add_structure,
-                    expected_digest=request.POST.get("digest", ""),
+                outcome = _planned(
+                    record, import_file, expected_digest=request.POST.get("digest", "")
                 )
             except UnreadableFile as error:
-                messages.error(request, str(error))
-                return redirect("admin:imports_planimport_upload")
+                return self.unreadable(request, record, error)
             if outcome.imported:
                 record.status = PlanImport.Status.IMPORTED
                 record.imported_at = timezone.now()
@@ -240,9 +219,36 @@ class PlanImportAdmin(SimpleHistoryAdmin):
             preview=preview,
             plan=record.plan,
             plan_url=reverse("admin:plans_annualplan_change", args=[record.plan_id]),
-            upload_url=f"{reverse('admin:imports_planimport_upload')}?plan={record.plan_id}",
+            upload_url=_upload_url(record),
         )
         return TemplateResponse(request, "admin/imports/planimport/preview.html", context)
+
+    def already_imported(self, request, record):
+        messages.info(request, f"“{record.filename}” has already been imported.")
+        return redirect("admin:imports_planimport_change", record.pk)
+
+    def unreadable(self, request, record, error):
+        # Read when it was uploaded, the stored file is refused now only if reading has become
+        # stricter since: back to the upload page, for the same plan.
+        messages.error(request, str(error))
+        return redirect(_upload_url(record))
+
+
+def _planned(record, plan_file, **options):
+    """``plan_file`` (preview_file or import_file) applied to the stored file as it was
+    uploaded, so that confirming plans exactly what the preview planned."""
+    return plan_file(
+        record.plan,
+        record.filename,
+        bytes(record.content),
+        add_structure=record.add_structure,
+        **options,
+    )
+
+
+def _upload_url(record) -> str:
+    """The upload page, with the record's plan chosen."""
+    return f"{reverse('admin:imports_planimport_upload')}?plan={record.plan_id}"
 
 
 def _int(value) -> int | None:

@@ -196,12 +196,7 @@ def _xlsx_grid(content: bytes):
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        kind = _looks_like(content)
-        raise UnreadableFile(
-            "This file is not an Excel workbook"
-            + (f" (it looks like {kind})" if kind else "")
-            + f" although its name ends in .xlsx. Upload {ACCEPTED}."
-        )
+        raise _misnamed(content, "an Excel workbook", ".xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -236,14 +231,9 @@ def _xlsx_grid(content: bytes):
         # Read-only mode trusts the size the sheet declares (<dimension ref="A1:C3"/>), which
         # the program that wrote it may have got wrong: rows beyond it would be lost unread.
         sheet.reset_dimensions()
-        grid = []
-        # Each row as long as the file has it, cut here: iter_rows(max_col=...) would pad every
-        # row to that many cells, 6 million for a sheet of 60,000 one-cell rows.
-        for row in sheet.iter_rows():
-            if len(grid) >= MAX_SHEET_ROWS:
-                raise UnreadableFile(_too_many_rows())
-            grid.append([_xlsx_cell(cell) for cell in row[:MAX_COLUMNS]])
-        return grid, sheet.title
+        # Each row as long as the file has it, cut by _grid: iter_rows(max_col=...) would pad
+        # every row to that many cells, 6 million for a sheet of 60,000 one-cell rows.
+        return _grid(sheet.iter_rows(), _xlsx_cell), sheet.title
     except UnreadableFile:
         raise
     except Exception:
@@ -272,12 +262,7 @@ def _xlsx_cell(cell) -> _Cell:
 
 def _csv_grid(content: bytes):
     if b"\x00" in content[:65536]:
-        kind = _looks_like(content)
-        raise UnreadableFile(
-            "This file is not a CSV file"
-            + (f" (it looks like {kind})" if kind else ": it holds binary data")
-            + f" although its name ends in .csv. Upload {ACCEPTED}."
-        )
+        raise _misnamed(content, "a CSV file", ".csv", unknown=": it holds binary data")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -292,17 +277,12 @@ def _csv_grid(content: bytes):
     # text as .csv: the first lines (the heading row among them) say which.
     top = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
     delimiter = max([",", ";", "\t"], key=top.count)
-    grid = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(grid) >= MAX_SHEET_ROWS:
-                raise UnreadableFile(_too_many_rows())
-            grid.append([_csv_cell(value) for value in row[:MAX_COLUMNS]])
+        return _grid(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), _csv_cell)
     except csv.Error as error:
         raise UnreadableFile(
             f"This CSV file could not be read ({error}). Upload {ACCEPTED}."
         ) from None
-    return grid
 
 
 def _csv_cell(value: str) -> _Cell:
@@ -310,6 +290,35 @@ def _csv_cell(value: str) -> _Cell:
     if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return _Cell(value[1:], text_prefixed=True)
     return _Cell(value)
+
+
+# --- either kind -------------------------------------------------------------------------------
+
+
+def _grid(rows, read_cell) -> list[list[_Cell]]:
+    """Each row's cells read with ``read_cell``, no more than MAX_COLUMNS of them; refused as
+    soon as there are more than MAX_SHEET_ROWS rows, so that a sheet padded with empty rows costs
+    no more than the limit to refuse."""
+    grid = []
+    for row in rows:
+        if len(grid) >= MAX_SHEET_ROWS:
+            raise UnreadableFile(
+                f"The sheet has more than {MAX_SHEET_ROWS:,} rows. Remove the empty rows below the "
+                "actions, or copy the actions into the import template, and upload it again."
+            )
+        grid.append([read_cell(value) for value in row[:MAX_COLUMNS]])
+    return grid
+
+
+def _misnamed(content: bytes, what: str, suffix: str, unknown: str = "") -> UnreadableFile:
+    """The refusal of a file whose content is not what its name says (``what``): saying what it
+    looks like instead when that can be told, ``unknown`` otherwise."""
+    kind = _looks_like(content)
+    return UnreadableFile(
+        f"This file is not {what}"
+        + (f" (it looks like {kind})" if kind else unknown)
+        + f" although its name ends in {suffix}. Upload {ACCEPTED}."
+    )
 
 
 def _looks_like(content: bytes) -> str:
@@ -326,13 +335,6 @@ def _looks_like(content: bytes) -> str:
         if content.startswith(start):
             return kind
     return ""
-
-
-def _too_many_rows() -> str:
-    return (
-        f"The sheet has more than {MAX_SHEET_ROWS:,} rows. Remove the empty rows below the "
-        "actions, or copy the actions into the import template, and upload it again."
-    )
 
 
 # --- from cells to rows ---------------------------------------------------------------------------

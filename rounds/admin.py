@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
+from govuk.admin_read_only import ReadOnlyAdminMixin
+
 from .due import due_for
 from .models import RoundEmail, UpdateWindow
 from .sending import deliver, render_email
@@ -33,7 +35,10 @@ class UpdateWindowAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoundEmail)
-class RoundEmailAdmin(admin.ModelAdmin):
+class RoundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The record of what the round sent: nobody adds, changes or deletes it here, but one that
+    failed may be retried."""
+
     list_display = [
         "kind",
         "to_address",
@@ -68,16 +73,6 @@ class RoundEmailAdmin(admin.ModelAdmin):
     def error(self, obj):
         text = obj.last_error
         return text if len(text) <= 80 else text[:79] + "…"
-
-    # A record of what was sent: nobody adds, changes or deletes it here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("rounds.change_roundemail")
