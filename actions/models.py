@@ -12,8 +12,15 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, agency_id_of
 from plans import ratings
-from plans.models import UPDATABLE_STATUSES, AnnualPlan, QuarterClosure, Theme
-from plans.quarters import QUARTER_NUMBERS, Quarter
+from plans.models import (
+    UPDATABLE_STATUSES,
+    AnnualPlan,
+    QuarterClosure,
+    Theme,
+    one_per_quarter,
+    quarter_field,
+)
+from plans.quarters import Quarter
 from plans.year import late_cutoff
 from priorities.models import Strand
 
@@ -413,10 +420,7 @@ class ProgressUpdate(Versioned):
     RAG = ratings.RAG
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
-    quarter = models.PositiveSmallIntegerField(
-        choices=[(n, f"Quarter {n}") for n in QUARTER_NUMBERS],
-        help_text="The quarter of the plan's financial year (Q1 is April to June).",
-    )
+    quarter = quarter_field()
     completion_status = models.ForeignKey(
         CompletionStatus,
         on_delete=models.PROTECT,
@@ -446,13 +450,10 @@ class ProgressUpdate(Versioned):
         ordering = ["action", "quarter"]
         constraints = [
             # A second update in the same quarter amends the first: one row per quarter.
-            models.UniqueConstraint(
-                fields=["action", "quarter"], name="actions_progressupdate_one_per_quarter"
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="actions_progressupdate_valid_quarter",
-                violation_error_message="The quarter must be 1, 2, 3 or 4.",
+            *one_per_quarter(
+                "action",
+                unique="actions_progressupdate_one_per_quarter",
+                valid="actions_progressupdate_valid_quarter",
             ),
             models.CheckConstraint(
                 condition=Q(rag_rating__in=["red", "amber", "green", "blue"]),

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Versioned
 from agencies.models import Agency, agency_id_of
-from plans.models import AnnualPlan
+from plans.models import AnnualPlan, one_per_quarter, quarter_field
 from plans.quarters import QUARTER_NUMBERS
 from plans.ratings import IndicatorRating
 from priorities.models import Strand
@@ -170,21 +170,18 @@ class IndicatorTarget(models.Model):
     targets, quarter by quarter)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    quarter = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in QUARTER_NUMBERS])
+    quarter = quarter_field()
     value = models.DecimalField(max_digits=12, decimal_places=2)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "quarter"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "quarter"], name="indicators_target_one_per_quarter"
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="indicators_target_valid_quarter"
-            ),
-        ]
+        constraints = one_per_quarter(
+            "indicator",
+            unique="indicators_target_one_per_quarter",
+            valid="indicators_target_valid_quarter",
+        )
 
     def __str__(self):
         return f"{self.indicator} Q{self.quarter}: {self.value}"
@@ -207,7 +204,7 @@ class IndicatorValue(Versioned):
     Rating = Rating
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    quarter = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in QUARTER_NUMBERS])
+    quarter = quarter_field()
     value = models.DecimalField(max_digits=12, decimal_places=2)
     note = models.TextField(blank=True)
     # Worked out from the value and the target when the value is saved (indicators/rating.py).
@@ -230,11 +227,10 @@ class IndicatorValue(Versioned):
         ordering = ["indicator", "quarter"]
         permissions = [("override_rating", "Can override an indicator value's rating")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "quarter"], name="indicators_value_one_per_quarter"
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="indicators_value_valid_quarter"
+            *one_per_quarter(
+                "indicator",
+                unique="indicators_value_one_per_quarter",
+                valid="indicators_value_valid_quarter",
             ),
             models.CheckConstraint(
                 condition=Q(rating_override="") | ~Q(override_reason=""),

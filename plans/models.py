@@ -21,6 +21,37 @@ from .quarters import (
     financial_year_start,
 )
 
+# A quarter of a plan's financial year, as models store it: its number, 1 to 4.
+QUARTER_CHOICES = [
+    (1, "Q1 (April to June)"),
+    (2, "Q2 (July to September)"),
+    (3, "Q3 (October to December)"),
+    (4, "Q4 (January to March)"),
+]
+
+
+def quarter_field():
+    """The field of a row that belongs to one quarter of its plan's financial year."""
+    return models.PositiveSmallIntegerField(
+        choices=QUARTER_CHOICES,
+        help_text="The quarter of the plan's financial year (Q1 is April to June).",
+    )
+
+
+def one_per_quarter(of: str, *, unique: str, valid: str) -> list[models.BaseConstraint]:
+    """The constraints of a model that keeps one row per quarter of what it belongs to (an
+    action's update, a plan's closure, an indicator's value): no second row for a quarter, and
+    the quarter one of 1 to 4. `unique` and `valid` are the constraints' names."""
+    return [
+        models.UniqueConstraint(fields=[of, "quarter"], name=unique),
+        models.CheckConstraint(
+            condition=Q(quarter__gte=1, quarter__lte=4),
+            name=valid,
+            violation_error_message="The quarter must be 1, 2, 3 or 4.",
+        ),
+    ]
+
+
 # Financial years the product accepts: a typing slip such as 20177 or 1917 is refused by the
 # database, not only by the form.
 EARLIEST_YEAR = 2000
@@ -388,10 +419,7 @@ class QuarterClosure(models.Model):
     closes, reopens and refuses)."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="quarter_closures")
-    quarter = models.PositiveSmallIntegerField(
-        choices=[(n, f"Quarter {n}") for n in QUARTER_NUMBERS],
-        help_text="The quarter of the plan's financial year (Q1 is April to June).",
-    )
+    quarter = quarter_field()
     closed_at = models.DateTimeField(default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -414,16 +442,11 @@ class QuarterClosure(models.Model):
             ("close_quarter", "Can close a quarter after its meeting"),
             ("reopen_quarter", "Can reopen a closed quarter"),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "quarter"], name="plans_quarterclosure_once_per_quarter"
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4),
-                name="plans_quarterclosure_valid_quarter",
-                violation_error_message="The quarter must be 1, 2, 3 or 4.",
-            ),
-        ]
+        constraints = one_per_quarter(
+            "plan",
+            unique="plans_quarterclosure_once_per_quarter",
+            valid="plans_quarterclosure_valid_quarter",
+        )
 
     def __str__(self):
         return f"{self.period.label} of {self.plan}, closed"

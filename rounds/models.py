@@ -8,8 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from plans.models import AnnualPlan
-from plans.quarters import QUARTER_NUMBERS
+from plans.models import AnnualPlan, one_per_quarter, quarter_field
 
 
 class UpdateWindow(models.Model):
@@ -17,7 +16,7 @@ class UpdateWindow(models.Model):
     before the quarter ends to ten days after."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="update_windows")
-    quarter = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in QUARTER_NUMBERS])
+    quarter = quarter_field()
     opens_on = models.DateField()
     closes_on = models.DateField()
 
@@ -26,16 +25,13 @@ class UpdateWindow(models.Model):
     class Meta:
         ordering = ["plan", "quarter"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "quarter"], name="rounds_window_one_per_quarter"
+            *one_per_quarter(
+                "plan", unique="rounds_window_one_per_quarter", valid="rounds_window_valid_quarter"
             ),
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")),
                 name="rounds_window_closes_after_opening",
                 violation_error_message="The window cannot close before it opens.",
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="rounds_window_valid_quarter"
             ),
         ]
 

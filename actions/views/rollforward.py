@@ -44,14 +44,7 @@ def roll_forward(request, slug):
     actions = list(
         Action.objects.filter(strand__priority__plan=source)
         .select_related("strand__priority", "timeframe", "completion_status")
-        .order_by(
-            "strand__priority__order",
-            "strand__priority_id",
-            "strand__order",
-            "strand_id",
-            "order",
-            "id",
-        )
+        .in_plan_order()
     )
     if request.method != "POST":
         form = RollForwardForm(initial=initial_choice(source), source=source)
