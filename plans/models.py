@@ -364,29 +364,33 @@ class Principle(OrderedPlanPart):
         return self.name
 
 
-class KeyQuestion(OrderedPlanPart):
+class OrderedPlanText(OrderedPlanPart):
+    """An ordered list item of a plan that is a sentence or two of text."""
+
+    text = models.TextField()
+
+    class Meta(OrderedPlanPart.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.text
+
+
+class KeyQuestion(OrderedPlanText):
     """A question the partnership wants the plan to answer, e.g. "How do we become a less
     violent society?"."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="key_questions")
-    text = models.TextField()
 
     history = HistoricalRecords()
 
-    def __str__(self):
-        return self.text
 
-
-class Driver(OrderedPlanPart):
+class Driver(OrderedPlanText):
     """Something that shapes the plan's direction: a regional strategy, a review, an inspection."""
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="drivers")
-    text = models.TextField()
 
     history = HistoricalRecords()
-
-    def __str__(self):
-        return self.text
 
 
 class Theme(OrderedPlanPart):
