@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
@@ -10,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, agency_id_of
+from agencies.models import Agency, agency_id_of, person_field
 from plans import ratings
 from plans.models import (
     UPDATABLE_STATUSES,
@@ -315,13 +314,7 @@ class Action(Versioned):
     lead_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
     )
-    lead_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="led_actions",
-    )
+    lead_officer = person_field("led_actions")
     partner_agencies = models.ManyToManyField(Agency, blank=True, related_name="partner_actions")
     timeframe = models.ForeignKey(
         Timeframe, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
@@ -434,13 +427,7 @@ class ProgressUpdate(Versioned):
         verbose_name="internal",
         help_text="Keep this narrative to the partnership: it is left off the public pages.",
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="progress_updates",
-    )
+    author = person_field("progress_updates")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

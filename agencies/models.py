@@ -75,6 +75,20 @@ class Profile(models.Model):
         return f"{display_name(self.user)} ({self.agency or 'no agency'})"
 
 
+def person_field(related_name: str, **options) -> models.ForeignKey:
+    """A person who did something the record keeps (led an action, wrote an update, closed a
+    quarter): optional, and left empty rather than deleting the record if their account is
+    removed, so that the partnership's history outlives its staff changes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **options,
+    )
+
+
 def display_name(user):
     """A person's name as colleagues write it, falling back to their username."""
     if user is None:

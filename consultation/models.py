@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action
+from agencies.models import person_field
 from plans.models import AnnualPlan
 from priorities.models import Strand
 
@@ -39,13 +40,7 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     addressed_at = models.DateTimeField(null=True, blank=True)
-    addressed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    addressed_by = person_field("+")
     response = models.TextField(
         blank=True, help_text="How the plan deals with the comment, for the meeting."
     )

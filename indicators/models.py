@@ -3,14 +3,13 @@ source agency's officers report each period, rated green, amber or red against t
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Versioned
-from agencies.models import Agency, agency_id_of
+from agencies.models import Agency, agency_id_of, person_field
 from plans.models import AnnualPlan, one_per_quarter, quarter_field
 from plans.quarters import QUARTER_NUMBERS
 from plans.ratings import IndicatorRating
@@ -211,13 +210,7 @@ class IndicatorValue(Versioned):
     rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     rating_override = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     override_reason = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="indicator_values",
-    )
+    recorded_by = person_field("indicator_values")
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,6 @@ the quarters closed after the partnership's meetings."""
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
-from agencies.models import display_name
+from agencies.models import display_name, person_field
 
 from .quarters import (
     QUARTER_NUMBERS,
@@ -180,14 +179,7 @@ class AnnualPlan(models.Model):
     summary = models.TextField(blank=True, help_text="A paragraph introducing the plan.")
     # Set by the sign-off transition (plans/lifecycle.py), kept once the plan moves on.
     signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
-    signed_off_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    signed_off_by = person_field("+", editable=False)
     # A published plan has a read-only page open to the public (/public/<slug>/).
     published_at = models.DateTimeField(
         null=True,
@@ -425,13 +417,7 @@ class QuarterClosure(models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="quarter_closures")
     quarter = quarter_field()
     closed_at = models.DateTimeField(default=timezone.now)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="closed_quarters",
-    )
+    closed_by = person_field("closed_quarters")
     # Written and read by the reviews app; the plans only keep it.
     snapshot = models.JSONField(
         help_text="The quarterly review as it stood when the quarter was closed, as the reviews "

@@ -40,6 +40,13 @@ nothing to show (an empty error list, no typed text), so a page needs no ``{% if
     refusal page, the 500 and 503 pages). ``typed`` is a list of (label, text) pairs, one box
     under its label each, or one text (a box without a label). ``hint`` says why it is there.
 
+``{% govuk_table_head heading heading ... %}``
+    A table's ``<thead>``: one column heading per argument. A heading may end in ``::`` and
+    modifiers, separated by spaces: ``numeric`` (a column of figures, aligned right),
+    ``one-third`` and the other GOV.UK widths (``one-quarter``, ``one-half``, ``two-thirds``,
+    ``three-quarters``), ``hidden`` (read out, not shown: a column of buttons); anything else is
+    a class of ours: ``"Target::numeric"``, ``"Update::hidden"``, ``"Field::app-history__field"``.
+
 ``{% govuk_refusal title reason back_url back_text [caption=] [choices=] [typed=] [typed_hint=] %}``
     The body of a page that says why nothing was done (a form refused as a whole: a closed
     quarter, a plan no longer out for consultation): the heading, the reason, links to what can
@@ -64,6 +71,29 @@ def govuk_tag(text, classes=""):
     if classes:
         return format_html('<strong class="govuk-tag {}">{}</strong>', classes, text)
     return format_html('<strong class="govuk-tag">{}</strong>', text)
+
+
+WIDTHS = {"one-quarter", "one-third", "one-half", "two-thirds", "three-quarters"}
+
+
+@register.inclusion_tag("govuk/components/table_head.html")
+def govuk_table_head(*headings):
+    return {"headings": [_table_heading(heading) for heading in headings]}
+
+
+def _table_heading(heading) -> dict:
+    text, _, modifiers = str(heading).partition("::")
+    classes, hidden = [], False
+    for modifier in modifiers.split():
+        if modifier == "numeric":
+            classes.append("govuk-table__header--numeric")
+        elif modifier in WIDTHS:
+            classes.append(f"govuk-!-width-{modifier}")
+        elif modifier == "hidden":
+            hidden = True
+        else:
+            classes.append(modifier)
+    return {"text": text, "classes": " ".join(classes), "hidden": hidden}
 
 
 @register.inclusion_tag("govuk/components/breadcrumbs.html")

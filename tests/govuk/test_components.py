@@ -253,3 +253,24 @@ def test_a_refusal_without_choices_or_typed_text_has_only_its_reason():
         '<p class="govuk-body">Nothing has been changed. '
         '<a class="govuk-link" href="/p/">Go back</a></p>'
     )
+
+
+def test_a_table_head_has_one_heading_per_column_with_its_modifiers():
+    html = render('{% govuk_table_head "Quarter" "Target::numeric one-quarter" "Update::hidden" %}')
+
+    assert html == (
+        '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+        '<th scope="col" class="govuk-table__header">Quarter</th>'
+        '<th scope="col" class="govuk-table__header govuk-table__header--numeric '
+        'govuk-!-width-one-quarter">Target</th>'
+        '<th scope="col" class="govuk-table__header">'
+        '<span class="govuk-visually-hidden">Update</span></th>'
+        "</tr></thead>"
+    )
+
+
+def test_a_table_heading_takes_a_class_of_ours_and_escapes_its_text():
+    html = render('{% govuk_table_head heading "Field::app-history__field" %}', heading="<b>")
+
+    assert '<th scope="col" class="govuk-table__header">&lt;b&gt;</th>' in html
+    assert '<th scope="col" class="govuk-table__header app-history__field">Field</th>' in html
