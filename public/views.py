@@ -40,7 +40,7 @@ def _cached(request, response):
 @require_safe
 def index(request):
     """The published plans, newest year first."""
-    context = {"plans": list(published_plans()), "nav_section": "public"}
+    context = {"plans": list(published_plans())}
     return _cached(request, render(request, "public/index.html", context))
 
 
@@ -94,7 +94,6 @@ def plan_page(request, slug):
             }
             for priority in priorities
         ],
-        "nav_section": "public",
     }
     return _cached(request, render(request, "public/plan.html", context))
 

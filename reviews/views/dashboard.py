@@ -12,5 +12,5 @@ from ..dashboard import plans_at_a_glance
 def dashboard(request):
     """Every plan in delivery: its reporting quarter's figures, linking to the quarterly page,
     and its trend over the quarters so far."""
-    context = {"glances": plans_at_a_glance(), "nav_section": "dashboard"}
+    context = {"glances": plans_at_a_glance()}
     return render(request, "reviews/dashboard.html", context)

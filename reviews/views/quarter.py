@@ -4,8 +4,9 @@ the actions behind each of its figures."""
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_safe
@@ -86,7 +87,6 @@ def quarter_page(request, plan, number, *, problem=None, status=200):
         **_listed_rows(review),
         "missing": missing_updates(plan, review.rows, number, closed=review.is_closed, on=today),
         "problem": problem,
-        "nav_section": "plans",
         **charts_for(review),
         **_indicators_section(review),
     }
@@ -261,33 +261,85 @@ class Lister:
         )
 
 
+# The sections after the exceptions, each listing its first LISTED_ROWS actions (and linking to
+# the list of all of them): {its name in quarter.html: (the figure of its list, the table's
+# caption, the table's optional columns)}.
+SECTIONS = {
+    "completed": ("completed_this_quarter", "Completed this quarter", ("due", "completion")),
+    "late": ("late", "Late actions", ("due", "rag", "completion")),
+    "not_updated": ("not_updated", "Actions not updated this quarter", ("strand", "due")),
+    "worsened": ("worsened", "Actions whose RAG rating worsened", ("previous", "rag")),
+    "improved": ("improved", "Actions whose RAG rating improved", ("previous", "rag")),
+}
+
+
 def _listed_rows(review) -> dict:
-    """The action rows the page lists: every exception, and the first LISTED_ROWS of each other
-    section with its count."""
+    """The actions the page lists, drawn: a card for every exception, and each section's count
+    and table of its first LISTED_ROWS actions."""
     listed = Lister(review.quarter)
-
-    def section(rows) -> dict:
-        return {
-            "count": len(rows),
-            "rows": [listed(row) for row in rows[:LISTED_ROWS]],
-            "more": len(rows) > LISTED_ROWS,
-        }
-
+    labels = _rag_labels(review.quarter)
+    place = f"{review.plan_id}:{review.quarter}"
     exceptions = [listed(row) for row in review.exceptions]
-    return {
+    context = {
         "exceptions": exceptions,
-        # What the exceptions' cards show, as the key of their fragment cache (quarter.html): the
-        # page draws every one, hundreds for a large plan, and they change only when an update
-        # does. A hash of the rows themselves, so that a changed row is never drawn from the
-        # cache; Python's hash is per process, which costs a process only its first drawing.
-        "exceptions_version": hash(tuple(exceptions)),
-        "completed": section(review.completed_this_quarter),
-        "late": section(review.late),
-        "not_updated": section(review.not_updated),
-        "worsened": section(review.worsened),
-        "improved": section(review.improved),
-        "listed_rows": LISTED_ROWS,
+        "exception_cards": _drawn(
+            f"exceptions:{place}",
+            "reviews/includes/exceptions.html",
+            {"exceptions": exceptions, "previous_label": labels["previous_label"]},
+        ),
     }
+    actions_url = reverse("reviews:actions", args=[review.plan_slug, review.quarter])
+    for name, (figure, caption, columns) in SECTIONS.items():
+        rows = review.matching(figure)
+        table = {
+            "rows": [listed(row) for row in rows[:LISTED_ROWS]],
+            "count": len(rows),
+            "more": len(rows) > LISTED_ROWS,
+            "figure": figure,
+            "caption": caption,
+            **{f"with_{column}": True for column in columns},
+            "actions_url": actions_url,
+            "listed_rows": LISTED_ROWS,
+            "quarter": review.quarter,
+            **labels,
+        }
+        context[name] = {
+            "count": len(rows),
+            "table": _drawn(f"{name}:{place}", "reviews/includes/listed_table.html", table)
+            if rows
+            else "",
+        }
+    return context
+
+
+# How long a drawn part of the page is kept, in seconds.
+DRAWN_KEPT = 600
+
+
+def _drawn(key: str, template: str, context: dict) -> str:
+    """A part of the page (the exceptions' cards, a section's table), drawn by ``template``
+    from ``context``, from the cache while its context is unchanged: the page lists hundreds of
+    actions, and they change only when an update does.
+
+    One entry a part of a plan's quarter (``key``), holding what was drawn and a hash of what it
+    was drawn from (the context, whose rows hold everything shown of them), so that anything
+    changed is drawn again, never shown from the cache, and an entry is replaced rather than
+    joined by another. Python's hash differs between processes, which costs a process only its
+    first drawing.
+    """
+    drawn_from = hash(
+        tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in sorted(context.items())
+        )
+    )
+    key = f"reviews:drawn:{key}"
+    kept = cache.get(key)
+    if kept is not None and kept[0] == drawn_from:
+        return kept[1]
+    drawn = render_to_string(template, context)
+    cache.set(key, (drawn_from, drawn), DRAWN_KEPT)
+    return drawn
 
 
 def _rag_labels(number) -> dict:
@@ -370,7 +422,6 @@ def quarter_actions(request, slug, quarter):
         "plan": plan,
         "review": review,
         **_rag_labels(quarter),
-        "nav_section": "plans",
     }
     if problems:
         context["problems"] = problems

@@ -442,3 +442,19 @@ def test_an_exception_changed_since_the_page_was_last_shown_is_shown_as_it_is_no
 
     assert "Second." in exceptions
     assert "First." not in exceptions
+
+
+def test_a_sections_table_shows_its_actions_as_they_are_now(member_client, db):
+    """Each section's table comes from a cache while none of its rows changes."""
+    plan = AnnualPlanFactory(slug="renamed-lead", financial_year=2017)
+    lead = UserFactory(first_name="Priya", last_name="Shah")
+    ActionFactory(strand=StrandFactory(priority=PriorityFactory(plan=plan)), lead_officer=lead)
+    assert "Priya Shah" in section(
+        member_client.get("/plans/renamed-lead/quarters/2/"), "not-updated"
+    )
+
+    type(lead).objects.filter(pk=lead.pk).update(first_name="Asha")
+    not_updated = section(member_client.get("/plans/renamed-lead/quarters/2/"), "not-updated")
+
+    assert "Asha Shah" in not_updated
+    assert "Priya" not in not_updated
