@@ -214,14 +214,7 @@ class _PlanData:
         )
         actions = list(
             Action.objects.filter(strand__priority__plan=plan)
-            .order_by(
-                "strand__priority__order",
-                "strand__priority_id",
-                "strand__order",
-                "strand_id",
-                "order",
-                "id",
-            )
+            .in_plan_order()
             .values(
                 "id",
                 "reference",

@@ -1,7 +1,7 @@
 """Data that is expensive to write, written once per test session and copied into each test
 that asks for it.
 
-Loading the demo plan (plans/demo.py) takes most of a second: it parses the YAML file, finds
+Loading the demo plan (demo/loading.py) takes most of a second: it parses the YAML file, finds
 every row by its natural key and writes the audit trail. `CopiedRows.of(write)` runs `write`
 once, in a transaction that is rolled back, and keeps the rows it added exactly as the database
 held them; `insert()` then writes those rows again, a few milliseconds' work, inside the test's

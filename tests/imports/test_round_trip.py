@@ -3,7 +3,7 @@ imported into an empty plan gives the same plan.
 
 The export's "Completion" column is each action's completion as of the exported quarter (its
 latest progress update's), and its "Completion note" is shown only while that is the action's own
-completion (reviews/rollup.py). So the imported plan's completion is compared with the exported
+completion (reviews/building.py). So the imported plan's completion is compared with the exported
 quarter's, and everything else with the demo plan itself.
 """
 

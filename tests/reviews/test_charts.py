@@ -1,4 +1,4 @@
-"""The server-drawn SVG charts (reviews/charts.py) and the include that shows them with their
+"""The server-drawn SVG charts (reviews/outputs/charts.py) and the include that shows them with their
 tables. Reviews are built by hand (``make_review``) so these tests say exactly what the charts
 are given."""
 

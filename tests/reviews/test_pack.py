@@ -1,4 +1,4 @@
-"""The meeting pack (reviews/pack.py): a quarterly review as a PDF for committee papers.
+"""The meeting pack (reviews/outputs/pack.py): a quarterly review as a PDF for committee papers.
 
 Reviews are built by hand here (``make_review``), so these tests say exactly what the pack is
 given; tests/reviews/test_exports.py also builds packs from the demo data through the view.

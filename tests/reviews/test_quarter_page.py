@@ -289,7 +289,7 @@ def test_every_figure_on_the_page_links_to_a_list_of_exactly_that_many_actions(
         assert f"{count} action" in text_of(response), address
 
 
-# Q3 of the demo plan, counted by hand in tests/reviews/test_rollup.py.
+# Q3 of the demo plan, counted by hand in tests/reviews/test_building.py.
 Q3_FIGURES = {
     "total": 37,
     "complete": 10,

@@ -1,4 +1,4 @@
-"""The quarterly review's figures (reviews/rollup.py): what a plan's actions looked like in a
+"""The quarterly review's figures (reviews/building.py): what a plan's actions looked like in a
 quarter, checked against the demo plan counted by hand and against small plans built here."""
 
 import json
