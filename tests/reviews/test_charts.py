@@ -1,5 +1,5 @@
-"""The server-drawn SVG charts (reviews/outputs/charts.py) and the include that shows them with their
-tables. Reviews are built by hand (``make_review``) so these tests say exactly what the charts
+"""The server-drawn SVG charts (reviews/outputs/charts.py) and the include that shows them with
+their tables. Reviews are built by hand (``make_review``) so these tests say exactly what the charts
 are given."""
 
 import re
