@@ -13,15 +13,14 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
 from actions.views.mine import my_actions_summary
+from actions.views.recording import typed_text
+from actions.views.update import TYPED_FIELDS
 from plans.models import AnnualPlan
 
 logger = logging.getLogger(__name__)
 
 # How long browsers (and anything retrying) are told to wait when the database is out (seconds).
 RETRY_AFTER_SECONDS = 120
-# The free-text fields of the service's forms (the progress update's), handed back on an error
-# page so that what someone typed is not lost with the request. Never a password or a token.
-TYPED_FIELDS = (("narrative", "Narrative"), ("completion_note", "Completion note"))
 
 
 @require_safe
@@ -84,15 +83,13 @@ def server_error(request, template_name="500.html"):
 
 
 def _typed(request):
-    """[(label, text)] of the free text someone posted, for the error page to hand back."""
+    """[(label, text)] of the free text someone posted (the progress update's fields: never a
+    password or a token), for the error page to hand back, so that it is not lost with the
+    request."""
     if request.method != "POST":
         return []
     try:
         posted = request.POST
     except Exception:  # noqa: BLE001 (the body could not be read: there is nothing to hand back)
         return []
-    return [
-        (label, posted.get(name, "").strip())
-        for name, label in TYPED_FIELDS
-        if posted.get(name, "").strip()
-    ]
+    return typed_text(posted, TYPED_FIELDS)
