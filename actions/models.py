@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, agency_id_of, person_field
+from partnerships.scoping import partnership_manager
 from plans import ratings
 from plans.models import (
     UPDATABLE_STATUSES,
@@ -135,6 +136,8 @@ class Timeframe(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = partnership_manager("plan__partnership")
 
     class Meta:
         ordering = ["plan", "due_date", "wording"]
@@ -344,7 +347,7 @@ class Action(Versioned):
 
     history = HistoricalRecords(m2m_fields=[partner_agencies], excluded_fields=["version"])
 
-    objects = ActionQuerySet.as_manager()
+    objects = partnership_manager("strand__priority__plan__partnership", ActionQuerySet)
 
     class Meta:
         ordering = ["strand", "order", "id"]
@@ -394,6 +397,8 @@ class ActionSubItem(models.Model):
 
     history = HistoricalRecords()
 
+    objects = partnership_manager("action__strand__priority__plan__partnership")
+
     class Meta:
         ordering = ["action", "order", "id"]
         verbose_name = "sub-item"
@@ -432,6 +437,8 @@ class ProgressUpdate(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = partnership_manager("action__strand__priority__plan__partnership")
 
     class Meta:
         ordering = ["action", "quarter"]

@@ -10,6 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from govuk.admin_accessibility import LabelledSplitDateTimeMixin
 
+from partnerships.context import current_partnership
+from partnerships.models import Membership
+
 from .models import Agency, Profile
 
 User = get_user_model()
@@ -17,11 +20,30 @@ User = get_user_model()
 
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
-    fields = ["name", "short_name", "slug", "kind", "is_active"]
+    """A partnership's administrators see and add their partners; an agency they add becomes
+    one of their partners. Site administrators see every agency and choose its partnerships."""
+
     prepopulated_fields = {"slug": ("name",)}
     list_display = ["name", "short_name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["name", "short_name", "slug", "kind", "is_active"]
+        if current_partnership() is None:
+            fields.append("partnerships")
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "partnerships":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        partnership = current_partnership()
+        if partnership is not None:
+            form.instance.partnerships.add(partnership)
 
 
 @admin.register(Profile)
@@ -45,9 +67,49 @@ class ProfileInline(admin.StackedInline):
 admin.site.unregister(User)
 
 
+class MembershipInline(admin.TabularInline):
+    """The person's role: in a partnership's admin, their role in it (one, required: someone
+    without one is not of the partnership); in the site's admin, their role in each."""
+
+    model = Membership
+    extra = 0
+    verbose_name = "role in the partnership"
+    verbose_name_plural = "role in the partnership"
+
+    def get_fields(self, request, obj=None):
+        return ["role"] if current_partnership() is not None else ["partnership", "role"]
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        return 1 if current_partnership() is not None else 0
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return 1 if current_partnership() is not None else None
+
+
 @admin.register(User)
 class UserAdmin(LabelledSplitDateTimeMixin, BaseUserAdmin):
-    inlines = [ProfileInline]
+    """The people of the partnership (those with a role in it), with their role, agency and job
+    title. A partnership's administrator sees, adds and changes only its people; roles, staff
+    status, superusers and permissions one by one are the site administrators'."""
+
+    inlines = [MembershipInline, ProfileInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        partnership = current_partnership()
+        if partnership is not None:
+            queryset = queryset.filter(memberships__partnership=partnership)
+        return queryset
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        site_only = {"is_staff", "is_superuser", "groups", "user_permissions"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in site_only]})
+            for name, options in fieldsets
+        ]
     # Groups as checkboxes, permissions as a plain list: admin's two-box "horizontal filter"
     # widget fails the accessibility checks (ARIA on its search icons).
     filter_horizontal = ()
@@ -71,11 +133,12 @@ class UserAdmin(LabelledSplitDateTimeMixin, BaseUserAdmin):
     list_filter = [*BaseUserAdmin.list_filter, "profile__agency"]
 
     def get_readonly_fields(self, request, obj=None):
-        # An administrator manages people's roles (groups) but cannot make anyone, themselves
-        # included, a superuser or hand out permissions one by one: only a superuser can.
+        # A partnership's administrator manages its people's roles but cannot make anyone,
+        # themselves included, a superuser or hand out permissions one by one: only a superuser
+        # can (the fields are not even on their form: this is the second lock).
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions"]
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
 
     @admin.display(description="Agency", ordering="profile__agency__name")

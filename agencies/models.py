@@ -3,11 +3,17 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django_scopes import scopes_disabled
 from simple_history.models import HistoricalRecords
+
+from partnerships.models import Partnership
+from partnerships.scoping import partnership_manager
 
 
 class Agency(models.Model):
-    """A partner organisation: the council, the police, probation, health, a charity..."""
+    """A partner organisation: the council, the police, probation, health, a charity... One
+    record however many partnerships it serves (the Met serves 32): each partnership chooses
+    its partners, and sees only them."""
 
     class Kind(models.TextChoices):
         COUNCIL = "council", "Local authority"
@@ -32,15 +38,38 @@ class Agency(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Untick for an agency that no longer takes part in the partnership."
     )
+    partnerships = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="partners",
+        help_text="The partnerships it is a partner of.",
+    )
 
+    objects = partnership_manager("partnerships", many=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="agencies_agency_unique_name"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="agencies_agency_unique_name",
+                violation_error_message="An organisation of this name is already in the service, "
+                "as a partner of another partnership: ask a site administrator to make it one "
+                "of yours.",
+            ),
         ]
+
+    # An agency's name and address are unique across the installation, not only among the
+    # partnership's partners: check them against every agency.
+    def validate_unique(self, exclude=None):
+        with scopes_disabled():
+            super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        with scopes_disabled():
+            super().validate_constraints(exclude=exclude)
 
     def __str__(self):
         return self.name
@@ -66,6 +95,7 @@ class Profile(models.Model):
     )
     job_title = models.CharField(max_length=200, blank=True)
 
+    objects = partnership_manager("user__memberships__partnership", many=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,4 +1,6 @@
-"""The roles of the partnership, as Django groups with permissions.
+"""The roles of a partnership, as Django groups with permissions: a person's role in each
+partnership they belong to (partnerships.models.Membership) gives them its group's permissions
+there (partnerships/backends.py).
 
 - Administrators: everything, including Plan administration (they also need "staff status"),
   except signing a plan off, which is the chair's.
@@ -15,9 +17,11 @@ who may change them in admin; the service never resets them.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-ADMINISTRATORS = "Administrators"
-CHAIR_AND_MEMBERS = "Chair and members"
-OFFICERS = "Officers"
+from partnerships.models import ROLE_GROUPS, Role
+
+ADMINISTRATORS = ROLE_GROUPS[Role.ADMINISTRATOR]
+CHAIR_AND_MEMBERS = ROLE_GROUPS[Role.CHAIR]
+OFFICERS = ROLE_GROUPS[Role.OFFICER]
 
 # The apps whose data the roles are about, in INSTALLED_APPS order.
 PLAN_APPS = [
@@ -41,10 +45,25 @@ def _permissions(query):
 def permissions_for(role):
     """The permissions a role's group starts with."""
     if role == ADMINISTRATORS:
+        # ... and, in their partnership, its people's roles and its own details (not making or
+        # removing partnerships, a site administrator's).
         return list(_permissions(~Q(codename="sign_off_plan"))) + list(
             Permission.objects.filter(
-                content_type__app_label="auth",
-                codename__in=["add_user", "change_user", "view_user", "view_group"],
+                Q(
+                    content_type__app_label="auth",
+                    codename__in=["add_user", "change_user", "view_user", "view_group"],
+                )
+                | Q(
+                    content_type__app_label="partnerships",
+                    codename__in=[
+                        "add_membership",
+                        "change_membership",
+                        "delete_membership",
+                        "view_membership",
+                        "change_partnership",
+                        "view_partnership",
+                    ],
+                )
             )
         )
     # Everyone reads the plans (not the administrators' import records) and comments on a plan

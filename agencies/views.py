@@ -21,12 +21,17 @@ class SignInView(LoginView):
     def get_default_redirect_url(self):
         if self.next_page:
             return resolve_url(self.next_page)
-        user = self.request.user
-        if lands_on_my_actions(user):
-            return resolve_url("actions:mine")
-        if user.has_perm("plans.view_annualplan"):
-            return resolve_url("reviews:dashboard")
-        return resolve_url("home")
+        return landing_url(self.request.user)
+
+
+def landing_url(user) -> str:
+    """Where a person's work starts in the partnership in force (the site's root page, which
+    chooses one, where none is)."""
+    if lands_on_my_actions(user):
+        return resolve_url("actions:mine")
+    if user.has_perm("plans.view_annualplan"):
+        return resolve_url("reviews:dashboard")
+    return resolve_url("home")
 
 
 class NewPasswordView(PasswordResetConfirmView):

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action
 from agencies.models import person_field
+from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan
 from priorities.models import Strand
 
@@ -47,7 +48,7 @@ class Comment(models.Model):
 
     history = HistoricalRecords()
 
-    objects = CommentQuerySet.as_manager()
+    objects = partnership_manager("plan__partnership", CommentQuerySet)
 
     class Meta:
         ordering = ["plan", "created_at", "id"]

@@ -25,13 +25,15 @@ from zoneinfo import ZoneInfo
 import yaml
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
+from django_scopes import scopes_disabled
 
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
 from agencies import roles
 from agencies.models import Agency, Profile
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from partnerships.context import acting_in
+from partnerships.models import Membership, Partnership, Role
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from priorities.models import Priority, Strand
@@ -43,14 +45,10 @@ DEMO_DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "safer_lewisham
 # set when DEBUG is on (see DemoLoader), so it guards nothing real.
 DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105 (demo logins, DEBUG only)
 
-# The Django group each role of the data file puts its user in (agencies/roles.py gives the
-# groups their permissions when the database is migrated).
-ROLE_GROUPS = {
-    "administrator": roles.ADMINISTRATORS,
-    "chair": roles.CHAIR_AND_MEMBERS,
-    "officer": roles.OFFICERS,
-}
-SUPERUSER_ROLES = {"administrator"}
+# The roles a user of the data file may have in its partnership (partnerships.models.Role);
+# administrators also get staff status, which Plan administration needs.
+ROLES = Role.values
+STAFF_ROLES = {Role.ADMINISTRATOR}
 
 # A progress update is dated as if written in the run-up to the quarterly meeting: the 20th of
 # the quarter's last month, 10:00 London time.
@@ -77,6 +75,7 @@ class LoadSummary:
     updates: int = 0
     indicators: int = 0
     indicator_values: int = 0
+    partnership: object = None
     users: list = field(default_factory=list)  # (user, role, agency), in the file's order
     skipped_usernames: list = field(default_factory=list)
 
@@ -254,6 +253,29 @@ class DemoLoader:
         self.completion_statuses = {s.slug: s for s in CompletionStatus.objects.all()}
 
     def load(self) -> LoadSummary:
+        self.partnership = self.load_partnership(
+            _mapping(_required(self.data, "partnership", "The data file"), "partnership")
+        )
+        self.summary.partnership = self.partnership
+        with acting_in(self.partnership):
+            return self.load_partnerships_data()
+
+    def load_partnership(self, item: dict) -> Partnership:
+        """The partnership the file is the data of, by slug: everything else belongs to it."""
+        where = "The partnership"
+        partnership, _ = upsert(
+            Partnership,
+            slug=_required(item, "slug", where),
+            defaults={
+                "name": _required(item, "name", where),
+                "short_name": _text(item, "short_name"),
+                "area": _text(item, "area"),
+                "contact_email": _text(item, "contact_email"),
+            },
+        )
+        return partnership
+
+    def load_partnerships_data(self) -> LoadSummary:
         where = "The data file"
         agencies = _list(self.data, "agencies", where)
         for _, item, slug in _keyed(agencies, "slug", "agency", "agency slug", where):
@@ -273,15 +295,20 @@ class DemoLoader:
         """A partner agency, by slug."""
         where = f'Agency "{slug}"'
         kind = _choice(item.get("kind", Agency.Kind.OTHER), Agency.Kind.values, "kind", where)
-        self.agencies[slug], _ = upsert(
-            Agency,
-            slug=slug,
-            defaults={
-                "name": _required(item, "name", where),
-                "short_name": _text(item, "short_name"),
-                "kind": kind,
-            },
-        )
+        # One record per organisation across the installation (the Met serves many
+        # partnerships): found among every agency, then made one of this partnership's partners.
+        with scopes_disabled():
+            agency, _ = upsert(
+                Agency,
+                slug=slug,
+                defaults={
+                    "name": _required(item, "name", where),
+                    "short_name": _text(item, "short_name"),
+                    "kind": kind,
+                },
+            )
+        agency.partnerships.add(self.partnership)
+        self.agencies[slug] = agency
         self.summary.agencies += 1
 
     def load_strategy(self, item: dict, slug: str):
@@ -309,7 +336,7 @@ class DemoLoader:
         checked = []
         for _, item, username in _keyed(items, "username", "user", "username", "The data file"):
             where = f'User "{username}"'
-            role = _choice(_required(item, "role", where), ROLE_GROUPS, "role", where)
+            role = _choice(_required(item, "role", where), ROLES, "role", where)
             agency = _optional_lookup(self.agencies, item.get("agency"), "agency", where)
             self.users[username] = None
             checked.append((username, role, agency, item))
@@ -317,22 +344,23 @@ class DemoLoader:
             self.summary.skipped_usernames = [username for username, *_ in checked]
             return
         roles.ensure_roles()
-        groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUPS.items()}
         for username, role, agency, item in checked:
             user = self.load_user(username, role, item)
             upsert(
-                Profile,
-                user=user,
-                defaults={"agency": agency, "job_title": _text(item, "job_title")},
+                Membership, user=user, partnership=self.partnership, defaults={"role": role}
             )
-            user.groups.remove(*(group for r, group in groups.items() if r != role))
-            user.groups.add(groups[role])
+            with scopes_disabled():
+                upsert(
+                    Profile,
+                    user=user,
+                    defaults={"agency": agency, "job_title": _text(item, "job_title")},
+                )
             self.users[username] = user
             self.summary.users.append((user, role, agency))
 
     def load_user(self, username: str, role: str, item: dict):
         """One demo login, by username."""
-        is_administrator = role in SUPERUSER_ROLES
+        is_administrator = role in STAFF_ROLES
         user, _ = upsert(
             get_user_model(),
             username=username,
@@ -342,7 +370,7 @@ class DemoLoader:
                 "email": _text(item, "email"),
                 "is_active": True,
                 "is_staff": is_administrator,
-                "is_superuser": is_administrator,
+                "is_superuser": False,
             },
         )
         # Reset on every run, not only on creation: the command prints the logins, and a printed

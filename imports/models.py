@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan
 
 
@@ -36,6 +37,8 @@ class PlanImport(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["content"])
+
+    objects = partnership_manager("plan__partnership")
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from actions.models import Action, Versioned
 from agencies.models import Agency, agency_id_of, person_field
+from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan, one_per_quarter, quarter_field
 from plans.quarters import QUARTER_NUMBERS
 from plans.ratings import IndicatorRating
@@ -105,7 +106,7 @@ class Indicator(models.Model):
 
     history = HistoricalRecords()
 
-    objects = IndicatorQuerySet.as_manager()
+    objects = partnership_manager("plan__partnership", IndicatorQuerySet)
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -174,6 +175,8 @@ class IndicatorTarget(models.Model):
 
     history = HistoricalRecords()
 
+    objects = partnership_manager("indicator__plan__partnership")
+
     class Meta:
         ordering = ["indicator", "quarter"]
         constraints = one_per_quarter(
@@ -215,6 +218,8 @@ class IndicatorValue(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = partnership_manager("indicator__plan__partnership")
 
     class Meta:
         ordering = ["indicator", "quarter"]

@@ -3,6 +3,7 @@ the quarters closed after the partnership's meetings."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,9 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from agencies.models import display_name, person_field
+from partnerships.context import current_partnership, partnership_url
+from partnerships.models import PartnershipOwned, partnership_field
+from partnerships.scoping import partnership_manager
 
 from .quarters import (
     QUARTER_NUMBERS,
@@ -57,12 +61,13 @@ EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 
 
-class Strategy(models.Model):
+class Strategy(PartnershipOwned):
     """A multi-year strategy the annual plans deliver, e.g. the three-year Crime and Disorder
     Strategy, or the London Mayor's Police and Crime Plan 2017-2021."""
 
+    partnership = partnership_field("strategies")
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100)
     start_year = models.PositiveSmallIntegerField(help_text="The first year of the period.")
     end_year = models.PositiveSmallIntegerField(help_text="The last year of the period.")
     statutory_basis = models.CharField(
@@ -74,10 +79,15 @@ class Strategy(models.Model):
 
     history = HistoricalRecords()
 
+    objects = partnership_manager("partnership")
+
     class Meta:
         ordering = ["-start_year", "title"]
         verbose_name_plural = "strategies"
         constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"], name="plans_strategy_unique_slug_per_partnership"
+            ),
             models.CheckConstraint(
                 condition=Q(start_year__gte=EARLIEST_YEAR, start_year__lte=LATEST_YEAR),
                 name="plans_strategy_valid_start_year",
@@ -154,11 +164,12 @@ class AnnualPlanQuerySet(models.QuerySet):
         )
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(PartnershipOwned):
     """One financial year's plan of a partnership: its priorities, strands and actions."""
 
     Status = PlanStatus
 
+    partnership = partnership_field("plans")
     strategy = models.ForeignKey(
         Strategy,
         on_delete=models.PROTECT,
@@ -168,9 +179,7 @@ class AnnualPlan(models.Model):
         help_text="The multi-year strategy this plan delivers.",
     )
     title = models.CharField(max_length=200, help_text="e.g. “Safer Lewisham Plan 17-18”.")
-    slug = models.SlugField(
-        max_length=100, unique=True, help_text="Used in the plan's web address."
-    )
+    slug = models.SlugField(max_length=100, help_text="Used in the plan's web address.")
     financial_year = models.PositiveSmallIntegerField(
         help_text="The calendar year the plan's financial year starts in: 2017 for 1 April 2017 "
         "to 31 March 2018."
@@ -192,7 +201,7 @@ class AnnualPlan(models.Model):
 
     history = HistoricalRecords()
 
-    objects = AnnualPlanQuerySet.as_manager()
+    objects = partnership_manager("partnership", AnnualPlanQuerySet)
 
     class Meta:
         ordering = ["-financial_year", "title"]
@@ -204,6 +213,9 @@ class AnnualPlan(models.Model):
             ("import_plan", "Can import a plan's actions from a spreadsheet"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"], name="plans_annualplan_unique_slug_per_partnership"
+            ),
             models.CheckConstraint(
                 condition=Q(financial_year__gte=EARLIEST_YEAR, financial_year__lte=LATEST_YEAR),
                 name="plans_annualplan_valid_financial_year",
@@ -232,8 +244,15 @@ class AnnualPlan(models.Model):
             for timeframe in self.timeframes.filter(set_by_hand=False):
                 timeframe.save()
 
+    def clean(self):
+        super().clean()
+        if self.strategy_id is not None and self.strategy.partnership_id != self.partnership_id:
+            raise ValidationError({"strategy": "Choose a strategy of this plan's partnership."})
+
     def get_absolute_url(self):
-        return reverse("plans:detail", kwargs={"slug": self.slug})
+        if getattr(current_partnership(), "pk", None) == self.partnership_id:
+            return reverse("plans:detail", kwargs={"slug": self.slug})
+        return partnership_url(self.partnership, "plans:detail", slug=self.slug)
 
     @property
     def status_tag_class(self) -> str:
@@ -343,6 +362,7 @@ class Principle(OrderedPlanPart):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
 
+    objects = partnership_manager("plan__partnership")
     history = HistoricalRecords()
 
     class Meta(OrderedPlanPart.Meta):
@@ -374,6 +394,7 @@ class KeyQuestion(OrderedPlanText):
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="key_questions")
 
+    objects = partnership_manager("plan__partnership")
     history = HistoricalRecords()
 
 
@@ -382,6 +403,7 @@ class Driver(OrderedPlanText):
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="drivers")
 
+    objects = partnership_manager("plan__partnership")
     history = HistoricalRecords()
 
 
@@ -393,6 +415,7 @@ class Theme(OrderedPlanPart):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
 
+    objects = partnership_manager("plan__partnership")
     history = HistoricalRecords()
 
     class Meta(OrderedPlanPart.Meta):
@@ -424,6 +447,7 @@ class QuarterClosure(models.Model):
         "app wrote it."
     )
 
+    objects = partnership_manager("plan__partnership")
     history = HistoricalRecords()
 
     class Meta:

@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan
 
 
@@ -16,6 +17,8 @@ class Priority(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
+
+    objects = partnership_manager("plan__partnership")
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -40,6 +43,8 @@ class Strand(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     history = HistoricalRecords()
+
+    objects = partnership_manager("priority__plan__partnership")
 
     class Meta:
         ordering = ["priority__plan", "priority__order", "priority_id", "order", "id"]

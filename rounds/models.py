@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan, one_per_quarter, quarter_field
 
 
@@ -21,6 +22,8 @@ class UpdateWindow(models.Model):
     closes_on = models.DateField()
 
     history = HistoricalRecords()
+
+    objects = partnership_manager("plan__partnership")
 
     class Meta:
         ordering = ["plan", "quarter"]
@@ -89,6 +92,8 @@ class RoundEmail(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = partnership_manager("window__plan__partnership")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,10 @@
 """Values every page shows."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from partnerships.context import root_prefix
+from partnerships.middleware import can_administer, partnerships_of
 
 # The service navigation's sections, each with the pages it covers: view names
 # ("reviews:dashboard") and URL namespaces ("plans"). A page is in the first section that names
@@ -27,10 +31,16 @@ def current_section(resolver_match) -> str:
 
 
 def service(request):
-    """The partnership's name and the service's name, for the header, titles and footer; and
-    which section of the service navigation the page is in."""
+    """The partnership's name (of the page's partnership; the service's own name on the site's
+    root pages) and the service's name, for the header, titles and footer; the partnerships the
+    person may move between; and which section of the service navigation the page is in."""
+    partnership = getattr(request, "partnership", None)
     return {
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership": partnership,
+        "partnership_name": partnership.name if partnership else settings.SERVICE_NAME,
+        "my_partnerships": SimpleLazyObject(lambda: list(partnerships_of(request.user))),
+        "site_root": root_prefix(),
+        "can_administer": can_administer(request),
         "service_name": settings.SERVICE_NAME,
         "nav_section": current_section(getattr(request, "resolver_match", None)),
     }

@@ -70,7 +70,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin as Plan administration, per partnership (partnerships/admin_site.py).
+    "safer_lewisham.apps.PlanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
     # The project's own apps, one per concept of the domain.
     # The GOV.UK Design System's components (template tags), shared by every app below it.
     "govuk",
+    # The partnerships sharing the installation, their people's roles and the oversight bodies
+    # above them: every other app's data belongs to one partnership (docs/partnerships.md).
+    "partnerships",
     "agencies",
     "plans",
     "priorities",
@@ -113,6 +117,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A partnership's pages live under /p/<slug>/: the rest of the request is done in that
+    # partnership (its rows, its people's roles, its addresses); anyone else gets 404.
+    "partnerships.middleware.PartnershipMiddleware",
     # Everything needs a sign-in unless a view is marked @login_not_required: a forgotten
     # decorator then fails closed, not open. Django's LoginRequiredMiddleware, which also keeps
     # a form posted after the session ran out, to hand back after signing in again.
@@ -190,7 +197,8 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 SHORT_DATE_FORMAT = "j M Y"
 
-STATIC_URL = "static/"
+# Absolute, so that a partnership's pages (under /p/<slug>/) do not put their prefix before it.
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -209,6 +217,11 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded files (partnerships' logos): MEDIA_ROOT on the server's disk, served by the
+# partnership's logo page (partnerships/views.py), not as static files.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -306,7 +319,9 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out sign-in is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with permissions from the person's role in the partnership whose
+    # page it is (partnerships/backends.py), not from global groups.
+    "partnerships.backends.PartnershipRoleBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)

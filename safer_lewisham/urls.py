@@ -1,6 +1,5 @@
 """The site's URLs: each app brings its own; sign-in and admin are Django's."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -9,14 +8,12 @@ from django.urls import include, path
 from actions import urls as action_urls
 from agencies.reset_forms import NewPasswordForm, ResetRequestForm
 from agencies.views import NewPasswordView, SignInView
+from partnerships import views as partnership_views
 from plans import urls as plan_urls
 from rounds import views as round_views
 
 from . import views as site_views
 
-admin.site.site_header = f"{settings.PARTNERSHIP_NAME}: plan administration"
-admin.site.site_title = "Plan administration"
-admin.site.index_title = "Set up strategies, plans, priorities, strands and actions"
 
 urlpatterns = [
     path("", site_views.home, name="home"),
@@ -73,6 +70,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("favicon.ico", site_views.favicon),
+    # The partnership's logo, for its header and public pages (under its /p/<slug>/ only).
+    path("logo/", partnership_views.logo, name="partnership_logo"),
 ]
 
 # An unhandled error's page; a database that cannot be reached gets "service unavailable" (503).

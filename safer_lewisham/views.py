@@ -15,6 +15,9 @@ from django.views.decorators.http import require_safe
 from actions.views.mine import my_actions_summary
 from actions.views.recording import typed_text
 from actions.views.update import TYPED_FIELDS
+from agencies.views import landing_url
+from partnerships.context import acting_in
+from partnerships.middleware import chosen_partnership, partnerships_of
 from plans.models import AnnualPlan
 
 logger = logging.getLogger(__name__)
@@ -24,11 +27,30 @@ RETRY_AFTER_SECONDS = 120
 
 
 @require_safe
-@permission_required("plans.view_annualplan", raise_exception=True)
 def home(request):
-    """The site's landing page: every plan, grouped by where it is in its year (in delivery
-    first, closed last); and, for someone who leads actions, how many and how many need an
-    update."""
+    """A partnership's home page (its plans); at the site's root, the choice of partnership."""
+    if request.partnership is None:
+        return choose_partnership(request)
+    return partnership_home(request)
+
+
+def choose_partnership(request):
+    """The site's root page: where the person's work starts in their partnership, or, for
+    someone of several, the list of them to choose from (the header moves between them too)."""
+    mine = list(partnerships_of(request.user))
+    last = chosen_partnership(request)
+    if len(mine) == 1 or (last is not None and not request.GET.get("choose")):
+        partnership = last or mine[0]
+        with acting_in(partnership):
+            return redirect(landing_url(request.user))
+    return render(request, "choose_partnership.html", {"partnerships": mine})
+
+
+@permission_required("plans.view_annualplan", raise_exception=True)
+def partnership_home(request):
+    """The partnership's landing page: every plan, grouped by where it is in its year (in
+    delivery first, closed last); and, for someone who leads actions, how many and how many
+    need an update."""
     plans = list(AnnualPlan.objects.by_status().select_related("strategy"))
     groups = [
         (AnnualPlan.Status(status).label, list(group))

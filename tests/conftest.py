@@ -6,24 +6,28 @@ a request, which django-axes' login throttling (AxesStandaloneBackend) refuses.
 """
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.test import override_settings
 from django.utils.encoding import force_bytes
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_encode
+from django_scopes import scopes_disabled
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from actions.models import Action
 from agencies import roles
 from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file, restore_completion_statuses
+from partnerships.context import current_partnership, roles_and_addresses_of
+from partnerships.models import ROLE_GROUPS, Membership, Partnership
 from plans.models import AnnualPlan
 from tests.copied_rows import CopiedRows
 from tests.factories import (
@@ -102,12 +106,56 @@ def seeded_by_migrations(request):
 
 def put_back_what_the_migrations_seed():
     """Make again what the migrations seed (content types, permissions, the role groups, the
-    completion statuses) where it is missing."""
+    completion statuses) where it is missing, and the tests' partnership."""
     ContentType.objects.clear_cache()
     # A flush after a serialized_rollback test skips post_migrate, leaving no content types or
     # permissions either: send it, as migrate does (it also makes the role groups).
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     restore_completion_statuses()
+    make_test_partnership()
+
+
+# The partnership the tests work in ---------------------------------------------------------------
+#
+# Every test works in one partnership, the demo's (Safer Lewisham, "/p/lewisham/"), unless it
+# says otherwise: records its factories make belong to it, the people `in_role` makes have their
+# role in it, `reverse()` makes its addresses, and a test's own queries read every partnership's
+# rows (a page the test client requests sees only its partnership's, as in production).
+
+TEST_PARTNERSHIP = read_demo_file(DEMO_DATA_FILE)["partnership"]
+TEST_PARTNERSHIP_SLUG = TEST_PARTNERSHIP["slug"]
+PREFIX = f"/p/{TEST_PARTNERSHIP_SLUG}"
+
+
+def make_test_partnership():
+    """The tests' partnership, made as the demo data makes it (so that loading the demo
+    changes nothing of it)."""
+    with scopes_disabled():
+        return Partnership.objects.get_or_create(
+            slug=TEST_PARTNERSHIP_SLUG,
+            defaults={key: value for key, value in TEST_PARTNERSHIP.items() if key != "slug"},
+        )[0]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the tests' partnership in it."""
+    with django_db_blocker.unblock():
+        make_test_partnership()
+
+
+@contextmanager
+def working_in_the_test_partnership():
+    """Work in the tests' partnership (see above), reading every row."""
+    partnership = SimpleLazyObject(lambda: Partnership.objects.get(slug=TEST_PARTNERSHIP_SLUG))
+    with roles_and_addresses_of(partnership, PREFIX + "/"), scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def in_the_test_partnership():
+    with working_in_the_test_partnership():
+        yield
 
 
 # The demo data ---------------------------------------------------------------------------------
@@ -122,7 +170,11 @@ def demo_rows(django_db_setup, django_db_blocker):
     def load_the_demo():
         load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        working_in_the_test_partnership(),
+    ):
         with transaction.atomic():
             # After a transactional test the database has been emptied: the demo refers to the
             # role groups and completion statuses, so put them back (for the copy only) first.
@@ -174,8 +226,15 @@ def member_client(client, member):
     return client
 
 
-def in_role(user, role):
-    user.groups.add(Group.objects.get(name=role))
+def in_role(user, role, partnership=None):
+    """The person, with a role (a group's name in agencies.roles, or a Role) in the tests'
+    partnership or the one given."""
+    roles_by_group = {group: role for role, group in ROLE_GROUPS.items()}
+    Membership.objects.update_or_create(
+        user=user,
+        partnership=partnership or current_partnership(),
+        defaults={"role": roles_by_group.get(role, role)},
+    )
     return user
 
 
@@ -275,7 +334,11 @@ def site_rows(django_db_setup, django_db_blocker):
             "token": default_token_generator.make_token(forgetful),
         }
 
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        working_in_the_test_partnership(),
+    ):
         return CopiedRows.of(make_the_site)
 
 

@@ -15,6 +15,8 @@ from actions.models import (
 from agencies.models import Agency, Profile
 from consultation.models import Comment
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from partnerships.context import current_partnership_id
+from partnerships.models import Partnership
 from plans.models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
 from priorities.models import Priority, Strand
 from rounds.models import RoundEmail, UpdateWindow
@@ -43,13 +45,35 @@ class SuperuserFactory(UserFactory):
     is_superuser = True
 
 
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    """Another partnership than the tests' own (Safer Lewisham, see tests/conftest.py)."""
+
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Invented Community Safety Partnership {n}")
+    short_name = factory.Sequence(lambda n: f"Invented {n}")
+    slug = factory.Sequence(lambda n: f"invented-{n}")
+    area = "An invented borough"
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
+    """A partner agency of the tests' partnership (or of those given: ``partner_of=[...]``)."""
+
     class Meta:
         model = Agency
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Partner Agency {n}")
     slug = factory.Sequence(lambda n: f"partner-agency-{n}")
     kind = Agency.Kind.COUNCIL
+
+    @factory.post_generation
+    def partner_of(obj, create, extracted, **kwargs):
+        if create:
+            obj.partnerships.add(
+                *(extracted if extracted is not None else [current_partnership_id()])
+            )
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnershipsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "partnerships"
+    verbose_name = "Partnerships and their people"

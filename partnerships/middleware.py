@@ -1,0 +1,153 @@
+"""Each partnership's pages under an address of its own: ``/p/<slug>/``.
+
+A request to ``/p/<slug>/...`` is served by the same URLs as the site's root, in that
+partnership (``partnerships.context.acting_in``): its queries see its rows only, its people's
+roles apply, and every link made on the page (``reverse``, ``{% url %}``) carries the prefix.
+A signed-in person who is not of the partnership (nor of a body that oversees it, nor a site
+administrator) gets 404 for every one of its addresses but its public pages, as if it did not
+exist. An address of the single-partnership days (``/plans/...``) redirects to the same page
+of the person's partnership.
+"""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import redirect
+
+from .context import acting_in, everywhere, nowhere
+from .models import Membership, Partnership, Role
+
+PREFIX = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)$")
+LAST_PARTNERSHIP_KEY = "partnership"
+
+# The site's own pages: they belong to no partnership, and answer the same under any prefix.
+SITE_VIEWS = {
+    "home",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "favicon",
+}
+SITE_NAMESPACES = {"admin", "oversight"}
+# A partnership's pages that anyone may read: they are the partnership's public face.
+OPEN_NAMESPACES = {"public"}
+OPEN_VIEWS = (SITE_VIEWS - {"home"}) | {"partnership_logo"}
+
+
+class PartnershipMiddleware:
+    """Finds the partnership of the address, and does the rest of the request in it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = PREFIX.match(request.path_info)
+        if match is None:
+            request.partnership = None
+            request.membership = None
+            whole_site = request.user.is_superuser and request.path_info.startswith("/admin/")
+            with everywhere() if whole_site else nowhere():
+                return self.get_response(request)
+        partnership = Partnership.objects.filter(slug=match["slug"], is_active=True).first()
+        if partnership is None:
+            raise Http404("No such partnership.")
+        request.path_info = match["rest"]
+        request.partnership = partnership
+        with acting_in(partnership):
+            request.membership = membership_of(request.user, partnership)
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        partnership = request.partnership
+        if partnership is None:
+            if _is_site_page(match):
+                return None
+            return redirect_to_partnership(request)
+        user = request.user
+        if not user.is_authenticated or _is_open(match):
+            return None
+        if user.is_superuser or request.membership is not None or oversees(user, partnership):
+            if request.session.get(LAST_PARTNERSHIP_KEY) != partnership.pk:
+                request.session[LAST_PARTNERSHIP_KEY] = partnership.pk
+            return None
+        raise Http404("No such partnership.")
+
+
+def _is_site_page(match):
+    return (match.url_name in SITE_VIEWS and not match.namespace) or bool(
+        set(match.namespaces) & SITE_NAMESPACES
+    )
+
+
+def _is_open(match):
+    return (match.url_name in OPEN_VIEWS and not match.namespace) or bool(
+        set(match.namespaces) & OPEN_NAMESPACES
+    )
+
+
+def membership_of(user, partnership):
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, partnership=partnership).first()
+
+
+def oversees(user, partnership) -> bool:
+    """Whether the person is of an oversight body that covers the partnership."""
+    if not user.is_authenticated:
+        return False
+    return partnership.overseen_by.filter(members=user).exists()
+
+
+def partnerships_of(user):
+    """The open partnerships a person may work in: theirs, or every one for a superuser."""
+    partnerships = Partnership.objects.filter(is_active=True)
+    if not user.is_authenticated:
+        return partnerships.none()
+    if user.is_superuser:
+        return partnerships
+    return partnerships.filter(memberships__user=user).distinct()
+
+
+def chosen_partnership(request):
+    """The partnership an address without one means for this person: the one they last
+    worked in, else their only one; for someone signed out, the installation's only one."""
+    user = request.user
+    if not user.is_authenticated:
+        only = list(Partnership.objects.filter(is_active=True)[:2])
+        return only[0] if len(only) == 1 else None
+    mine = partnerships_of(user)
+    last = request.session.get(LAST_PARTNERSHIP_KEY)
+    if isinstance(last, int):
+        found = mine.filter(pk=last).first()
+        if found is not None:
+            return found
+    only = list(mine[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def redirect_to_partnership(request):
+    """An address of a partnership's page without the partnership (as every address was
+    before partnerships): the same page of the person's partnership, or the choice of
+    partnerships where there is no one answer."""
+    partnership = chosen_partnership(request)
+    if partnership is None:
+        if request.user.is_authenticated:
+            return redirect("home")
+        return None  # sign-in is asked for, or the root public page lists the partnerships
+    return redirect(partnership.prefix.rstrip("/") + request.get_full_path())
+
+
+def can_administer(request) -> bool:
+    """Whether Plan administration (Django admin) is open to the person here: on a
+    partnership's pages, to its administrators; on the site's root, to site administrators."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role == Role.ADMINISTRATOR

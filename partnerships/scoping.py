@@ -1,0 +1,81 @@
+"""Which partnership's rows a query may see: the one entry point every query goes through.
+
+Every model that belongs to a partnership has a manager from ``partnership_manager``. Its
+queries see only the rows of the partnerships in force (``partnerships.context``): set by the
+middleware from the page's address, by a management command for the partnership it works on,
+or to several by an oversight body's pages. Where none is in force, a query raises
+django-scopes' ``ScopeError`` rather than return another partnership's rows; the site's root
+pages put an empty set in force, so that they see nothing. The same goes for Django admin's
+change lists, choices, filters and autocompletes, and for every import lookup: they all use the
+model's default manager.
+
+The partnerships in force are read when the query is run, not when it is built: a form's
+choices made when its module was imported still see only the page's partnership. The state is
+django-scopes' (pretix's), so its ``scope()`` and ``scopes_disabled()`` apply.
+"""
+
+from django.db import models
+from django_scopes.exceptions import ScopeError
+from django_scopes.state import get_scope
+
+DIMENSION = "partnership"
+LOOKUP = "in_partnerships_in_force"
+_NO_SCOPE = object()
+
+
+def partnership_ids_in_force():
+    """The ids of the partnerships whose rows queries may see now: a list; None when scoping
+    is off (tests, a site administrator's whole-site admin); ``_NO_SCOPE`` when nothing has
+    said."""
+    scope = get_scope()
+    if not scope.get("_enabled", True):
+        return None
+    if DIMENSION not in scope:
+        return _NO_SCOPE
+    return list(scope[DIMENSION])
+
+
+@models.Field.register_lookup
+class InPartnershipsInForce(models.Lookup):
+    """``<path to a partnership>__in_partnerships_in_force=True``: the row belongs to one of
+    the partnerships in force when the query runs."""
+
+    lookup_name = LOOKUP
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        ids = partnership_ids_in_force()
+        if ids is _NO_SCOPE:
+            raise ScopeError(
+                f"No partnership is in force for this query of {self.lhs.target.model.__name__}: "
+                "run it inside partnerships.context.acting_in() (or across(), everywhere())."
+            )
+        if ids is None:
+            return "1 = 1", []
+        if not ids:
+            return "1 = 0", []
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(ids))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
+
+
+def partnership_manager(path: str, queryset_class=models.QuerySet, *, many=False):
+    """A default manager whose queries see only the partnerships in force, reached from the
+    model by ``path`` ("partnership", "plan__partnership"...). ``many``: the path crosses a
+    many-to-many relation (an agency is a partner of several partnerships), so the rows are
+    picked by a subquery, which cannot repeat a row."""
+
+    base = models.Manager.from_queryset(queryset_class)
+
+    class PartnershipManager(base):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            # "__id": the partnership's column, without a join to the partnerships table.
+            condition = {f"{path}__id__{LOOKUP}": True}
+            if many:
+                inner = self.model._base_manager.filter(**condition).values("pk")
+                return queryset.filter(pk__in=inner)
+            return queryset.filter(**condition)
+
+    PartnershipManager.__name__ = f"PartnershipManager{queryset_class.__name__}"
+    return PartnershipManager()
