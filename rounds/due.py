@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
 
 from actions.models import Action, ProgressUpdate
-from agencies import roles
 from agencies.models import agency_id_of, agency_ids_of
 from indicators.charts import format_value
 from indicators.models import Indicator, IndicatorValue
+from partnerships.models import ROLE_GROUPS
 from plans.models import AnnualPlan, QuarterClosure
 
 from .models import UpdateWindow
@@ -103,19 +104,20 @@ def due_for(user, window: UpdateWindow) -> Due:
     return Due(window, actions, indicators)
 
 
-def officers():
-    """The people the round writes to: active, with an e-mail address, and recording progress
-    (in the Officers role, or given "add progress update" some other way: a group, their own
-    permissions, a superuser)."""
+def officers(partnership):
+    """The people of the partnership the round writes to: active, with an e-mail address, and
+    recording progress there (their role's group may add progress updates: the Officers, and
+    the Administrators)."""
     User = get_user_model()
-    recorders = User.objects.with_perm(
-        "actions.add_progressupdate",
-        is_active=True,
-        include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
+    recording_groups = Group.objects.filter(
+        permissions__content_type__app_label="actions",
+        permissions__codename="add_progressupdate",
+    ).values_list("name", flat=True)
+    recording_roles = [role for role, group in ROLE_GROUPS.items() if group in recording_groups]
     return (
-        User.objects.filter(Q(pk__in=recorders.values("pk")) | Q(groups__name=roles.OFFICERS))
+        User.objects.filter(
+            memberships__partnership=partnership, memberships__role__in=recording_roles
+        )
         .filter(is_active=True)
         .exclude(email="")
         .distinct()

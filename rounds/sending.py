@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from agencies.models import display_name
+from partnerships.context import acting_in
+from partnerships.models import Partnership
 from plans.models import AnnualPlan
 
 from .due import Due, due_by_person, officers
@@ -65,7 +67,15 @@ def run_round(on: date | None = None, *, dry_run: bool = False) -> Outcome:
     run saves nothing (not even the windows) and sends nothing."""
     on = on or timezone.localdate()
     outcome = Outcome()
-    people = list(officers())
+    for partnership in Partnership.objects.filter(is_active=True).order_by("pk"):
+        with acting_in(partnership):
+            _run_partnerships_round(partnership, on, outcome, dry_run)
+    return outcome
+
+
+def _run_partnerships_round(partnership, on: date, outcome: Outcome, dry_run: bool):
+    """One partnership's part of the round: its plans, its officers, its addresses."""
+    people = list(officers(partnership))
     plans = AnnualPlan.objects.taking_updates().order_by("pk")
     for plan in plans:
         saved = {window.quarter: window for window in plan.update_windows.all()}
@@ -85,7 +95,6 @@ def run_round(on: date | None = None, *, dry_run: bool = False) -> Outcome:
                 # for the next run (if they still have something due then).
                 if window.is_reminding_on(on) and not opened:
                     _send_once(window, person, due, Kind.REMINDER, outcome, dry_run)
-    return outcome
 
 
 def _send_once(window, person, due: Due, kind, outcome: Outcome, dry_run: bool) -> bool:
@@ -201,7 +210,7 @@ def render_email(window: UpdateWindow, person, due: Due, kind) -> tuple[str, str
         ],
         "my_updates_url": absolute(reverse("actions:mine")),
         "service_name": settings.SERVICE_NAME,
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_name": window.plan.partnership.name,
         "is_reminder": kind == Kind.REMINDER,
     }
     name = "reminder" if kind == Kind.REMINDER else "opening"

@@ -17,7 +17,6 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.test import override_settings
 from django.utils.encoding import force_bytes
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck
@@ -125,6 +124,9 @@ def put_back_what_the_migrations_seed():
 TEST_PARTNERSHIP = read_demo_file(DEMO_DATA_FILE)["partnership"]
 TEST_PARTNERSHIP_SLUG = TEST_PARTNERSHIP["slug"]
 PREFIX = f"/p/{TEST_PARTNERSHIP_SLUG}"
+# Its id, the same whenever it is made again (after a transactional test empties the database),
+# so that tests without the database know it; far above the ids a database hands out.
+TEST_PARTNERSHIP_ID = 900_001
 
 
 def make_test_partnership():
@@ -132,8 +134,8 @@ def make_test_partnership():
     changes nothing of it)."""
     with scopes_disabled():
         return Partnership.objects.get_or_create(
-            slug=TEST_PARTNERSHIP_SLUG,
-            defaults={key: value for key, value in TEST_PARTNERSHIP.items() if key != "slug"},
+            pk=TEST_PARTNERSHIP_ID,
+            defaults={"slug": TEST_PARTNERSHIP_SLUG, **TEST_PARTNERSHIP},
         )[0]
 
 
@@ -147,7 +149,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @contextmanager
 def working_in_the_test_partnership():
     """Work in the tests' partnership (see above), reading every row."""
-    partnership = SimpleLazyObject(lambda: Partnership.objects.get(slug=TEST_PARTNERSHIP_SLUG))
+    partnership = Partnership(pk=TEST_PARTNERSHIP_ID, **TEST_PARTNERSHIP)
     with roles_and_addresses_of(partnership, PREFIX + "/"), scopes_disabled():
         yield
 

@@ -72,7 +72,7 @@ def assert_unavailable_page(response):
 
 
 def form_url(action, quarter=4):
-    return f"/actions/{action.pk}/update/?quarter={quarter}"
+    return f"/p/lewisham/actions/{action.pk}/update/?quarter={quarter}"
 
 
 def hidden(response, name):
@@ -104,7 +104,7 @@ def typed_into(page, narrative):
 
 
 def submit(client, action, page, narrative):
-    return client.post(f"/actions/{action.pk}/update/", typed_into(page, narrative))
+    return client.post(f"/p/lewisham/actions/{action.pk}/update/", typed_into(page, narrative))
 
 
 def querying_context_processor(request):
@@ -119,7 +119,7 @@ def querying_context_processor(request):
 def test_database_out_when_the_middleware_reads_the_session(officer):
     client = browser(officer)
     with database_fails():
-        response = client.get("/actions/mine/")
+        response = client.get("/p/lewisham/actions/mine/")
 
     assert_unavailable_page(response)
 
@@ -128,7 +128,7 @@ def test_database_out_when_the_middleware_reads_the_session(officer):
 def test_database_out_when_the_middleware_reads_the_signed_in_user(officer):
     client = browser(officer)
     with database_fails(on="auth_user"):
-        response = client.get("/actions/mine/")
+        response = client.get("/p/lewisham/actions/mine/")
 
     assert_unavailable_page(response)
 
@@ -137,7 +137,7 @@ def test_database_out_when_the_middleware_reads_the_signed_in_user(officer):
 def test_database_out_in_a_view(officer, led_action):
     client = browser(officer)
     with database_fails(on="actions_action"):
-        response = client.get(f"/actions/{led_action.pk}/")
+        response = client.get(f"/p/lewisham/actions/{led_action.pk}/")
 
     assert_unavailable_page(response)
 
@@ -175,7 +175,7 @@ def test_database_out_while_saving_an_update_saves_nothing(officer, led_action):
     data = typed_into(page, "Typed during the outage.")
 
     with database_fails():
-        response = client.post(f"/actions/{led_action.pk}/update/", data)
+        response = client.post(f"/p/lewisham/actions/{led_action.pk}/update/", data)
 
     assert_unavailable_page(response)
     # What the officer typed is handed back, to copy.

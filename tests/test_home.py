@@ -79,7 +79,7 @@ def test_it_links_each_plan_with_its_financial_year_on_the_home_page(member_clie
     response = member_client.get("/")
 
     html = response.content.decode()
-    assert 'href="/plans/safer-17-18/">Safer Plan 17-18</a>' in html
+    assert 'href="/p/lewisham/plans/safer-17-18/">Safer Plan 17-18</a>' in html
     assert "1 April 2017 to 31 March 2018" in text_of(response)
 
 

@@ -50,7 +50,7 @@ BARE_NONE = re.compile(r"\bNone\b")
 PLAN = "safer-lewisham-plan-17-18"
 # How many URLs of one pattern each role opens (the demo plan's 37 actions are one pattern).
 PER_PATTERN = 3
-NOT_FOLLOWED = ("/admin/", "/sign-out/", "/static/", "/sign-in/")
+NOT_FOLLOWED = ("/p/lewisham/admin/", "/sign-out/", "/static/", "/sign-in/")
 ROLES = {"administrator": "admin", "member": "chair", "officer": "officer", "public": None}
 
 
@@ -139,7 +139,7 @@ def missing(django_db_setup, django_db_blocker):
             "plan": plan,
             "starts": [
                 "/",
-                "/public/",
+                "/p/lewisham/public/",
                 reverse("actions:mine"),
                 bare.get_absolute_url(),
                 undated.get_absolute_url(),

@@ -23,7 +23,7 @@ A_PROBLEM = "Sorry, there is a problem with the service"
 
 def answer_to(error):
     """What server_error answers while handling `error`, as Django calls it."""
-    request = RequestFactory().get("/plans/")
+    request = RequestFactory().get("/p/lewisham/plans/")
     try:
         raise error
     except Exception:  # noqa: BLE001 (server_error reads the exception being handled)

@@ -58,7 +58,7 @@ def sign_in(browser, user, url):
 def post_the_update_after_the_session_ran_out(browser, officer, action, narrative=TYPED):
     """The officer opens the action's update form, is away for longer than the idle period,
     then saves what they typed: they are sent to the sign-in page (which the browser opens)."""
-    url = f"/actions/{action.pk}/update/"
+    url = f"/p/lewisham/actions/{action.pk}/update/"
     browser.force_login(officer)
     typed = hidden_fields(browser.get(url)) | {
         "quarter": "4",
@@ -76,7 +76,7 @@ def post_the_update_after_the_session_ran_out(browser, officer, action, narrativ
 
 def test_a_form_posted_after_the_session_ran_out_comes_back_after_signing_in(officer, led_action):
     browser = Client()
-    url = f"/actions/{led_action.pk}/update/"
+    url = f"/p/lewisham/actions/{led_action.pk}/update/"
     # Not signed in any more: the post is kept, not saved, and the officer is asked to sign in
     # again.
     sign_in_page = post_the_update_after_the_session_ran_out(browser, officer, led_action)
@@ -98,7 +98,7 @@ def test_a_form_kept_when_the_session_ran_out_is_not_handed_to_the_next_person_t
     officer, colleague, led_action
 ):
     browser = Client()
-    url = f"/actions/{led_action.pk}/update/"
+    url = f"/p/lewisham/actions/{led_action.pk}/update/"
     post_the_update_after_the_session_ran_out(browser, officer, led_action)
     signed_in = sign_in(browser, colleague, url)
     page = browser.get(url)
@@ -117,7 +117,7 @@ def test_a_form_kept_when_the_session_ran_out_is_not_handed_to_the_next_person_t
 
 def test_a_post_that_does_not_say_who_it_was_shown_to_is_not_kept(officer, led_action):
     browser = Client()
-    url = f"/actions/{led_action.pk}/update/"
+    url = f"/p/lewisham/actions/{led_action.pk}/update/"
     with after_the_session_ran_out():
         response = browser.post(url, {"narrative": TYPED})
         sign_in_page = browser.get(response["Location"]).content.decode()
@@ -134,7 +134,7 @@ def test_a_post_claiming_to_have_been_shown_to_someone_without_their_signature_i
     officer, led_action, shown_to
 ):
     browser = Client()
-    url = f"/actions/{led_action.pk}/update/"
+    url = f"/p/lewisham/actions/{led_action.pk}/update/"
     browser.force_login(officer)
     typed = hidden_fields(browser.get(url))
     forged = {name: shown_to for name in typed if name not in {"action_version", "update_version"}}
@@ -152,9 +152,9 @@ def test_a_typed_form_is_only_handed_back_to_the_page_it_was_posted_to(officer, 
     post_the_update_after_the_session_ran_out(
         browser, officer, led_action, narrative="Kept for its own page."
     )
-    sign_in(browser, officer, "/actions/mine/")
+    sign_in(browser, officer, "/p/lewisham/actions/mine/")
 
-    assert "Kept for its own page." not in browser.get("/actions/mine/").content.decode()
+    assert "Kept for its own page." not in browser.get("/p/lewisham/actions/mine/").content.decode()
 
 
 # The comment form keeps what was typed the same way.
@@ -166,7 +166,7 @@ def consulted_plan():
 
 
 def post_a_comment_after_the_session_ran_out(browser, person, plan):
-    url = f"/plans/{plan.slug}/comments/new/"
+    url = f"/p/lewisham/plans/{plan.slug}/comments/new/"
     browser.force_login(person)
     typed = hidden_fields(browser.get(url)) | {"text": "Typed while signed out."}
     with after_the_session_ran_out():

@@ -34,7 +34,7 @@ def section(response, heading):
 
 
 def update_button(response):
-    return 'href="/actions/{}/update/"'.format(response.context["action"].pk) in (
+    return 'href="/p/lewisham/actions/{}/update/"'.format(response.context["action"].pk) in (
         response.content.decode()
     )
 
@@ -72,7 +72,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, led_action):
 
 
 def test_it_answers_not_found_for_an_unknown_action(member_client):
-    assert member_client.get("/actions/999999/").status_code == 404
+    assert member_client.get("/p/lewisham/actions/999999/").status_code == 404
 
 
 # What it shows ----------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_it_shows_a_change_made_through_the_form_with_who_and_the_values(
     officer.first_name, officer.last_name = "Olu", "Adeyemi"
     officer.save()
     officer_client.post(
-        f"/actions/{led_action.pk}/update/",
+        f"/p/lewisham/actions/{led_action.pk}/update/",
         {
             "quarter": 4,
             "rag_rating": "amber",

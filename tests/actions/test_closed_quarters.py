@@ -29,7 +29,7 @@ def form_data(action, quarter, narrative="Late news from the quarter."):
 def test_a_closed_quarter_is_refused_with_when_it_was_closed(officer_client, led_action, member):
     close_quarter(led_action.plan, 2, by=member)
 
-    response = officer_client.get(f"/actions/{led_action.pk}/update/?quarter=2")
+    response = officer_client.get(f"/p/lewisham/actions/{led_action.pk}/update/?quarter=2")
 
     assert response.status_code == 400
     assert "Q2 2017-18 was closed after the partnership’s meeting on" in text_of(response)
@@ -40,7 +40,7 @@ def test_the_form_opens_on_the_latest_open_quarter_when_the_reporting_one_is_clo
 ):
     close_quarter(led_action.plan, 4, by=member)
 
-    response = officer_client.get(f"/actions/{led_action.pk}/update/")
+    response = officer_client.get(f"/p/lewisham/actions/{led_action.pk}/update/")
 
     assert response.status_code == 200
     assert "Record progress for Q3 2017-18" in text_of(response)
@@ -53,7 +53,7 @@ def test_a_quarter_closed_while_the_form_was_open_saves_nothing_and_shows_the_te
     closed_meanwhile = QuarterClosed(closure)
     with mock.patch.object(progress, "record_progress", side_effect=closed_meanwhile):
         response = officer_client.post(
-            f"/actions/{led_action.pk}/update/", form_data(led_action, 4, "Kept for copying.")
+            f"/p/lewisham/actions/{led_action.pk}/update/", form_data(led_action, 4, "Kept for copying.")
         )
 
     assert response.status_code == 400

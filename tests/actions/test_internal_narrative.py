@@ -13,7 +13,7 @@ LABEL = "Keep this narrative internal (it will not be shown on the public pages)
 
 
 def form_url(action):
-    return f"/actions/{action.pk}/update/"
+    return f"/p/lewisham/actions/{action.pk}/update/"
 
 
 def progress(action, **changes):

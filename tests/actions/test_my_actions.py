@@ -31,7 +31,7 @@ from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
-URL = "/actions/mine/"
+URL = "/p/lewisham/actions/mine/"
 
 
 def listed(response):
@@ -169,7 +169,7 @@ def test_it_groups_actions_by_plan_then_strand_in_plan_order(officer_client, lea
 def test_it_links_each_action_to_its_page(officer_client, led_action):
     response = officer_client.get(URL)
 
-    assert f'href="/actions/{led_action.pk}/"' in row(response, led_action)
+    assert f'href="/p/lewisham/actions/{led_action.pk}/"' in row(response, led_action)
 
 
 def test_it_shows_an_actions_reference_text_and_theme(officer_client, lead_agency, strand):
@@ -307,7 +307,7 @@ def test_it_does_not_flag_an_update_due_for_a_complete_action(officer_client, le
 def test_it_offers_to_update_the_actions_the_officer_may_update(officer_client, led_action):
     response = officer_client.get(URL)
 
-    assert f'<a class="govuk-link" href="/actions/{led_action.pk}/update/">Update progress' in row(
+    assert f'<a class="govuk-link" href="/p/lewisham/actions/{led_action.pk}/update/">Update progress' in row(
         response, led_action
     )
 
@@ -573,11 +573,11 @@ def test_it_filters_with_a_get_form_that_carries_no_csrf_token(officer_client, l
     response = officer_client.get(URL)
 
     form = re.search(
-        r'<form method="get" action="/actions/mine/".*?</form>', html(response), re.S
+        r'<form method="get" action="/p/lewisham/actions/mine/".*?</form>', html(response), re.S
     ).group(0)
     assert "csrfmiddlewaretoken" not in form
     assert "Apply filters" in form
-    assert '<a class="govuk-link" href="/actions/mine/">Clear filters</a>' in form
+    assert '<a class="govuk-link" href="/p/lewisham/actions/mine/">Clear filters</a>' in form
 
 
 # Queries ---------------------------------------------------------------------------------------
@@ -638,7 +638,7 @@ def test_it_tells_an_officer_on_the_home_page_how_many_actions_they_lead(
 
     response = officer_client.get("/")
 
-    assert 'href="/actions/mine/">You or your agency lead 2 actions</a>' in html(response)
+    assert 'href="/p/lewisham/actions/mine/">You or your agency lead 2 actions</a>' in html(response)
 
 
 def test_it_links_the_home_page_to_the_actions_needing_an_update(
@@ -650,7 +650,7 @@ def test_it_links_the_home_page_to_the_actions_needing_an_update(
 
     response = officer_client.get("/")
 
-    assert 'href="/actions/mine/?update_due=yes">2 need an update for Q4 2017-18</a>' in html(
+    assert 'href="/p/lewisham/actions/mine/?update_due=yes">2 need an update for Q4 2017-18</a>' in html(
         response
     )
 
@@ -661,7 +661,7 @@ def test_the_home_pages_update_link_lists_the_actions_it_counts(
     due = led(lead_agency, strand)
     ProgressUpdateFactory(action=led(lead_agency, strand), quarter=4)
 
-    response = officer_client.get("/actions/mine/?update_due=yes")
+    response = officer_client.get("/p/lewisham/actions/mine/?update_due=yes")
 
     assert listed(response) == [due.pk]
 
@@ -680,7 +680,7 @@ def test_it_shows_no_action_count_on_the_home_page_to_a_chair(member_client, led
 
     assert response.status_code == 200
     assert "You or your agency lead" not in text_of(response)
-    assert "/actions/mine/" not in html(response)
+    assert "/p/lewisham/actions/mine/" not in html(response)
 
 
 def test_it_shows_no_action_count_to_an_officer_who_leads_nothing(client):

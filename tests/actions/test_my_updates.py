@@ -25,7 +25,7 @@ from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
-URL = "/actions/mine/"
+URL = "/p/lewisham/actions/mine/"
 IN_WINDOW = date(2017, 12, 20)
 
 
@@ -71,7 +71,7 @@ def test_it_lists_the_actions_due_with_the_deadline(officer_client, strand, lead
     assert "Safer Plan 17-18 Updates for Q3 2017-18" in page
     assert "1 update due by 10 January 2018" in page
     assert "Action 1.1 Do it. 10 January 2018 Update progress" in table(response, "due-1")
-    assert f'href="/actions/{action.pk}/update/?quarter=3"' in response.content.decode()
+    assert f'href="/p/lewisham/actions/{action.pk}/update/?quarter=3"' in response.content.decode()
 
 
 def test_it_lists_the_indicators_due(officer_client, plan, lead_agency, in_window):
@@ -82,7 +82,7 @@ def test_it_lists_the_indicators_due(officer_client, plan, lead_agency, in_windo
     assert "Indicator DVPOs applied for 10 January 2018 Record the value" in table(
         response, "due-1"
     )
-    assert f'href="/indicators/{indicator.pk}/record/?quarter=3"' in response.content.decode()
+    assert f'href="/p/lewisham/indicators/{indicator.pk}/record/?quarter=3"' in response.content.decode()
 
 
 def test_it_shows_what_is_already_done_with_its_rag_and_value(

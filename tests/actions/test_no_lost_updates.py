@@ -30,7 +30,7 @@ def signed_in(user):
 
 
 def form_url(action, quarter=4):
-    return f"/actions/{action.pk}/update/?quarter={quarter}"
+    return f"/p/lewisham/actions/{action.pk}/update/?quarter={quarter}"
 
 
 def hidden(response, name):
@@ -50,7 +50,7 @@ def textarea(response):
 def submit(client, action, page, narrative, rag_rating="green", status="in-progress"):
     """Send the form as `page` showed it, with this narrative typed in."""
     return client.post(
-        f"/actions/{action.pk}/update/",
+        f"/p/lewisham/actions/{action.pk}/update/",
         {
             "quarter": hidden(page, "quarter"),
             "rag_rating": rag_rating,

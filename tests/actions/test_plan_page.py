@@ -40,15 +40,15 @@ def headings(response):
 def test_it_sends_an_anonymous_visitor_from_a_plan_to_sign_in(client):
     plan = AnnualPlanFactory(slug="safer-lewisham-17-18")
 
-    response = client.get("/plans/safer-lewisham-17-18/")
+    response = client.get("/p/lewisham/plans/safer-lewisham-17-18/")
 
     assert response.status_code == 302
     assert response.url == f"/sign-in/?next={plan.get_absolute_url()}"
-    assert plan.get_absolute_url() == "/plans/safer-lewisham-17-18/"
+    assert plan.get_absolute_url() == "/p/lewisham/plans/safer-lewisham-17-18/"
 
 
 def test_it_answers_not_found_for_an_unknown_plan(member_client):
-    response = member_client.get("/plans/no-such-plan/")
+    response = member_client.get("/p/lewisham/plans/no-such-plan/")
 
     assert response.status_code == 404
 

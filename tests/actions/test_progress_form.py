@@ -33,7 +33,7 @@ def in_december_2017(monkeypatch):
 
 
 def form_url(action, quarter=None):
-    return f"/actions/{action.pk}/update/" + (f"?quarter={quarter}" if quarter else "")
+    return f"/p/lewisham/actions/{action.pk}/update/" + (f"?quarter={quarter}" if quarter else "")
 
 
 def hidden(response, name):
@@ -116,7 +116,7 @@ def test_it_links_to_the_other_open_quarters(in_december_2017, officer_client, l
 def test_it_refuses_a_quarter_that_is_not_open(
     in_december_2017, officer_client, led_action, quarter
 ):
-    response = officer_client.get(f"/actions/{led_action.pk}/update/?quarter={quarter}")
+    response = officer_client.get(f"/p/lewisham/actions/{led_action.pk}/update/?quarter={quarter}")
 
     assert response.status_code == 400
     assert "There is a problem with the quarter" in text_of(response)
@@ -422,7 +422,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, led_action):
 
 
 def test_it_answers_not_found_for_an_unknown_action(officer_client):
-    assert officer_client.get("/actions/999999/update/").status_code == 404
+    assert officer_client.get("/p/lewisham/actions/999999/update/").status_code == 404
 
 
 @pytest.mark.parametrize(

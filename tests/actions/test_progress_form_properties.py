@@ -86,7 +86,7 @@ def test_any_narrative_is_saved_exactly_or_handed_back_with_an_error(
     quarter, data = posted(led_action, narrative, rating)
     before = list(ProgressUpdate.objects.values_list("narrative", "version"))
 
-    response = officer_client.post(f"/actions/{led_action.pk}/update/", data)
+    response = officer_client.post(f"/p/lewisham/actions/{led_action.pk}/update/", data)
 
     errors = expected_errors(narrative, rating)
     if not errors:

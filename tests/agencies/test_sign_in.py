@@ -95,13 +95,13 @@ def test_it_goes_back_to_the_page_asked_for_after_signing_in(client, officer):
         {"username": "officer", "password": PASSWORD, "next": plan.get_absolute_url()},
     )
 
-    assert response.url == "/plans/safer-17-18/"
+    assert response.url == "/p/lewisham/plans/safer-17-18/"
 
 
 def test_it_keeps_the_page_asked_for_in_the_sign_in_form(client):
     response = client.get("/sign-in/?next=/plans/safer-17-18/")
 
-    assert '<input type="hidden" name="next" value="/plans/safer-17-18/">' in (
+    assert '<input type="hidden" name="next" value="/p/lewisham/plans/safer-17-18/">' in (
         response.content.decode()
     )
 
@@ -205,4 +205,4 @@ def test_it_sends_a_signed_in_member_from_sign_in_to_the_dashboard(member_client
     response = member_client.get("/sign-in/")
 
     assert response.status_code == 302
-    assert response.url == "/dashboard/"
+    assert response.url == "/p/lewisham/dashboard/"

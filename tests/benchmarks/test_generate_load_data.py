@@ -99,7 +99,7 @@ def test_it_says_what_it_made():
 
     assert "Made 3 plans" in output
     assert "60 actions and 150 progress updates" in output
-    assert "/plans/load-plan-20-actions/" in output
+    assert "/p/lewisham/plans/load-plan-20-actions/" in output
 
 
 def test_each_plan_has_priorities_strands_and_the_four_themes():

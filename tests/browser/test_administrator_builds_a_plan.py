@@ -24,20 +24,20 @@ def save(page, button="Save"):
 def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     SuperuserFactory(username="administrator", password="a long admin password")
     AgencyFactory(name="Lewisham Council", slug="lewisham-council")
-    page.goto(live_server.url + "/admin/")
+    page.goto(live_server.url + "/p/lewisham/admin/")
     page.get_by_label("Username").fill("administrator")
     page.get_by_label("Password").fill("a long admin password")
     page.get_by_role("button", name="Log in").click()
 
     # A strategy.
-    page.goto(live_server.url + "/admin/plans/strategy/add/")
+    page.goto(live_server.url + "/p/lewisham/admin/plans/strategy/add/")
     page.locator("#id_title").fill("Community Safety Strategy 2018-2021")
     page.locator("#id_start_year").fill("2018")
     page.locator("#id_end_year").fill("2021")
     save(page)
 
     # The plan, with a theme and a priority added in the same page.
-    page.goto(live_server.url + "/admin/plans/annualplan/add/")
+    page.goto(live_server.url + "/p/lewisham/admin/plans/annualplan/add/")
     page.locator("#id_title").fill("Safer Example Plan 18-19")
     page.locator("#id_title").blur()
     expect(page.locator("#id_slug")).to_have_value("safer-example-plan-18-19")
@@ -48,14 +48,14 @@ def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     save(page)
 
     # The priority's strand.
-    page.goto(live_server.url + "/admin/priorities/priority/")
+    page.goto(live_server.url + "/p/lewisham/admin/priorities/priority/")
     page.get_by_role("link", name="Violence", exact=True).click()
     page.locator("#id_strands-0-title").fill("Violence against women and girls")
     page.locator("#id_strands-0-scope").fill("All strands of violence against women and girls.")
     save(page)
 
     # The strand's actions, one readable timeframe and one the reader cannot read.
-    page.goto(live_server.url + "/admin/priorities/strand/")
+    page.goto(live_server.url + "/p/lewisham/admin/priorities/strand/")
     page.get_by_role("link", name="Violence against women and girls").click()
     page.locator("#id_actions-0-reference").fill("1.1")
     page.locator("#id_actions-0-theme").select_option(label="Prevention")
@@ -68,7 +68,7 @@ def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     save(page, "Save and continue editing")
 
     # The flagged timeframe is found with the filter and shown as read on the action page.
-    page.goto(live_server.url + "/admin/actions/action/?timeframe_review=yes")
+    page.goto(live_server.url + "/p/lewisham/admin/actions/action/?timeframe_review=yes")
     page.get_by_role("link", name=re.compile("Drama productions")).click()
     expect(page.get_by_text("Could not read this wording")).to_be_visible()
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-Q3 = "/plans/safer-lewisham-plan-17-18/quarters/3/"
+Q3 = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters/3/"
 
 
 def test_the_chair_drills_from_a_red_count_to_its_actions_and_downloads_the_pack(
@@ -16,7 +16,7 @@ def test_the_chair_drills_from_a_red_count_to_its_actions_and_downloads_the_pack
 ):
     sign_in(page, "chair")
 
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+    expect(page).to_have_url(re.compile(r"/p/lewisham/dashboard/$"))
     expect(page.get_by_role("heading", name="Safer Lewisham Plan 17-18")).to_be_visible()
     assert axe_check(page) == []
 

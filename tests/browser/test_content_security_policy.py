@@ -62,7 +62,7 @@ def test_an_inline_script_or_style_is_refused_and_reported(watched, live_server)
 
 
 def sign_in_to_admin(page, base_url):
-    page.goto(base_url + "/admin/login/")
+    page.goto(base_url + "/p/lewisham/admin/login/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -72,7 +72,7 @@ def sign_in_to_admin(page, base_url):
 def admin_pages():
     """The changelist, add and first change and history page of every model in admin, and the
     add page as a related-object popup (where admin allows adding)."""
-    request = RequestFactory().get("/admin/")
+    request = RequestFactory().get("/p/lewisham/admin/")
     request.user = get_user_model().objects.get(username="admin")
     for model, model_admin in admin.site._registry.items():
         opts = model._meta

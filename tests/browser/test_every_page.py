@@ -41,11 +41,11 @@ ROLES = {
 }
 # Where each role starts.
 STARTS = {
-    "anonymous": ["/public/", "/sign-in/"],
+    "anonymous": ["/p/lewisham/public/", "/sign-in/"],
     "officer": ["/"],
     "other_officer": ["/"],
     "chair": ["/"],
-    "administrator": ["/", "/admin/"],
+    "administrator": ["/", "/p/lewisham/admin/"],
 }
 # How many URLs of one pattern a role opens: enough to see the pattern's variations (a plan with
 # and without priorities, an open and a closed quarter), few enough to keep the run short.
@@ -56,7 +56,7 @@ ADMIN_PER_PATTERN = 1
 PATTERN_LIMITS = {"plans:detail": 4, "reviews:quarter": 3, "public:plan": 2}
 # Links the crawl does not follow: signing out ends the crawl's session; admin's "view site"
 # and documentation pages are Django's own.
-NOT_FOLLOWED_PREFIXES = ("/sign-out/", "/admin/logout/", "/admin/doc/")
+NOT_FOLLOWED_PREFIXES = ("/sign-out/", "/p/lewisham/admin/logout/", "/p/lewisham/admin/doc/")
 
 # Patterns no link leads to, or which are not pages, each with the reason.
 EXCUSED = {
@@ -327,13 +327,13 @@ def test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker(
     context.close()
 
     context, page = as_role("officer")
-    response = page.goto(url + f"/actions/{police_action.pk}/update/")
+    response = page.goto(url + f"/p/lewisham/actions/{police_action.pk}/update/")
     assert response.status == 403
     check(page, "403: another agency's action")
-    response = page.goto(url + "/plans/no-such-plan/")
+    response = page.goto(url + "/p/lewisham/plans/no-such-plan/")
     assert response.status == 404
     check(page, "404")
-    page.goto(url + f"/actions/{council_action.pk}/update/")
+    page.goto(url + f"/p/lewisham/actions/{council_action.pk}/update/")
     page.get_by_label("Amber", exact=True).check()
     page.get_by_label("Narrative", exact=True).fill("")
     page.get_by_role("button", name="Save progress").click()
@@ -342,14 +342,14 @@ def test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker(
     context.close()
 
     context, page = as_role("chair")
-    page.goto(url + "/plans/safer-lewisham-plan-18-19/comments/new/")
+    page.goto(url + "/p/lewisham/plans/safer-lewisham-plan-18-19/comments/new/")
     page.get_by_role("button", name="Add comment").click()
     expect_error_summary(page)
     check(page, "comment form: empty")
     context.close()
 
     context, page = as_role("admin")
-    page.goto(url + "/plans/safer-lewisham-plan-17-18/roll-forward/")
+    page.goto(url + "/p/lewisham/plans/safer-lewisham-plan-17-18/roll-forward/")
     page.get_by_label("Into a new plan").check()
     page.get_by_label("Web address").fill("safer-lewisham-plan-17-18")
     page.get_by_role("button", name="Roll forward").click()

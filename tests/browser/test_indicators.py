@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-Q3 = "/plans/safer-lewisham-plan-17-18/quarters/3/"
+Q3 = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters/3/"
 
 
 def test_the_chair_reads_the_indicators_on_the_q3_page(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-Q3 = "/plans/safer-lewisham-plan-17-18/quarters/3/"
+Q3 = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters/3/"
 
 # Everything Tab can stop on, in document order (what the browser's own tab order follows when
 # no element sets a positive tabindex).

@@ -42,7 +42,7 @@ def test_an_officer_finds_an_action_and_records_progress(
 ):
     sign_in(page, "officer")
 
-    expect(page).to_have_url(re.compile(r"/actions/mine/$"))
+    expect(page).to_have_url(re.compile(r"/p/lewisham/actions/mine/$"))
     page.get_by_label("Words or reference").fill("Open Day")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("1 of your 19 actions match")).to_be_visible()
@@ -73,7 +73,7 @@ def test_the_same_update_works_without_javascript(browser, live_server, demo_dat
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_in(page, "officer")
-    page.goto(live_server.url + f"/actions/{open_day_action().pk}/update/")
+    page.goto(live_server.url + f"/p/lewisham/actions/{open_day_action().pk}/update/")
 
     record_amber_then_explain(page)
 
@@ -85,7 +85,7 @@ def test_the_same_update_works_without_javascript(browser, live_server, demo_dat
 def test_two_people_saving_at_once_lose_nothing(
     browser, live_server, demo_data, sign_in, axe_check
 ):
-    url = live_server.url + f"/actions/{open_day_action().pk}/update/"
+    url = live_server.url + f"/p/lewisham/actions/{open_day_action().pk}/update/"
     contexts = [browser.new_context() for _ in range(2)]
     first, second = (context.new_page() for context in contexts)
     sign_in(first, "officer")
@@ -133,16 +133,16 @@ def test_a_reader_can_read_an_action_but_not_change_it(
     """The chair reads everything; the police officer reads the council's action."""
     action = open_day_action()
     sign_in(page, username)
-    page.goto(live_server.url + f"/actions/{action.pk}/")
+    page.goto(live_server.url + f"/p/lewisham/actions/{action.pk}/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Action 1.2")
     expect(page.get_by_role("button", name="Update progress")).to_have_count(0)
 
-    page.goto(live_server.url + f"/actions/{action.pk}/update/")
+    page.goto(live_server.url + f"/p/lewisham/actions/{action.pk}/update/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do that")
 
     # A forged POST, with a valid CSRF token from the reader's own session, is refused.
-    page.goto(live_server.url + f"/actions/{action.pk}/")
+    page.goto(live_server.url + f"/p/lewisham/actions/{action.pk}/")
     status = page.evaluate(
         """async (url) => {
             const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
@@ -152,7 +152,7 @@ def test_a_reader_can_read_an_action_but_not_change_it(
                 headers: {"X-CSRFToken": token}});
             return response.status;
         }""",
-        live_server.url + f"/actions/{action.pk}/update/",
+        live_server.url + f"/p/lewisham/actions/{action.pk}/update/",
     )
     assert status == 403
     assert not ProgressUpdate.objects.filter(action=action, quarter=4).exists()

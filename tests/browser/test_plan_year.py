@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-Q3 = "/plans/safer-lewisham-plan-17-18/quarters/3/"
-NEXT_YEAR = "/plans/safer-lewisham-plan-18-19/"
+Q3 = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters/3/"
+NEXT_YEAR = "/p/lewisham/plans/safer-lewisham-plan-18-19/"
 
 
 def _sign_out(page):
@@ -37,7 +37,7 @@ def test_the_plans_year_from_export_to_the_public_page(
     download.value.save_as(exported)
 
     # 2. A new, empty plan in admin, and the export imported into it, through the preview.
-    page.goto(url + "/admin/plans/annualplan/add/")
+    page.goto(url + "/p/lewisham/admin/plans/annualplan/add/")
     page.locator("#id_title").fill("Safer Lewisham Plan 17-18 (copy)")
     page.locator("#id_financial_year").fill("2017")
     page.get_by_role("button", name="Save and continue editing").first.click()
@@ -55,7 +55,7 @@ def test_the_plans_year_from_export_to_the_public_page(
     assert Action.objects.filter(strand__priority__plan=copy).count() == 37
 
     # 3. Roll 17-18 forward into the 18-19 draft, carrying the unfinished actions (ticked).
-    page.goto(url + "/plans/safer-lewisham-plan-17-18/")
+    page.goto(url + "/p/lewisham/plans/safer-lewisham-plan-17-18/")
     page.get_by_role("link", name="Roll forward into next year").click()
     expect(page.get_by_label("Into an existing draft plan")).to_be_checked()
     unfinished = Action.objects.filter(
@@ -97,7 +97,7 @@ def test_the_plans_year_from_export_to_the_public_page(
     _sign_out(page)
 
     # 7. Signed out, anyone reads it, without officers' names.
-    page.goto(url + "/public/safer-lewisham-plan-18-19/")
+    page.goto(url + "/p/lewisham/public/safer-lewisham-plan-18-19/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Safer Lewisham Plan 18-19")
     first_carried = carried.select_related("lead_officer").filter(lead_officer__isnull=False)
     expect(page.locator("main")).to_contain_text(carried.first().text[:40])

@@ -16,7 +16,7 @@ def test_an_administrator_rolls_the_plan_forward_into_the_draft(
     page, live_server, demo_data, sign_in, axe_check
 ):
     sign_in(page, "admin")
-    page.goto(live_server.url + "/plans/safer-lewisham-plan-17-18/")
+    page.goto(live_server.url + "/p/lewisham/plans/safer-lewisham-plan-17-18/")
     page.get_by_role("link", name="Roll forward into next year’s plan").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Roll forward into next year’s plan")
@@ -34,12 +34,12 @@ def test_an_administrator_rolls_the_plan_forward_into_the_draft(
 
 def test_a_published_plan_is_read_signed_out(page, live_server, demo_data, sign_in, axe_check):
     sign_in(page, "admin")
-    page.goto(live_server.url + "/plans/safer-lewisham-plan-17-18/")
+    page.goto(live_server.url + "/p/lewisham/plans/safer-lewisham-plan-17-18/")
     page.get_by_role("button", name="Publish on the public pages").click()
     expect(page.get_by_role("alert")).to_contain_text("is published")
     page.get_by_role("button", name=re.compile("Sign out")).click()
 
-    page.goto(live_server.url + "/public/safer-lewisham-plan-17-18/")
+    page.goto(live_server.url + "/p/lewisham/public/safer-lewisham-plan-17-18/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Safer Lewisham Plan 17-18")
     expect(page.get_by_text("No quarter has been reviewed yet.")).to_be_visible()

@@ -31,7 +31,7 @@ def test_a_tags_text_is_escaped():
 
 
 def test_breadcrumbs_link_each_pair_and_mark_the_current_page():
-    html = render('{% govuk_breadcrumbs "Plans" "/" "Plan 17-18" "/plans/p/" "Action 1.2" %}')
+    html = render('{% govuk_breadcrumbs "Plans" "/" "Plan 17-18" "/p/lewisham/plans/p/" "Action 1.2" %}')
 
     assert html == (
         '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">'
@@ -39,7 +39,7 @@ def test_breadcrumbs_link_each_pair_and_mark_the_current_page():
         '<li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" href="/">'
         "Plans</a></li>"
         '<li class="govuk-breadcrumbs__list-item"><a class="govuk-breadcrumbs__link" '
-        'href="/plans/p/">Plan 17-18</a></li>'
+        'href="/p/lewisham/plans/p/">Plan 17-18</a></li>'
         '<li class="govuk-breadcrumbs__list-item" aria-current="page">Action 1.2</li></ol></nav>'
     )
 

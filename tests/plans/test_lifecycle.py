@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from tests.factories import (
     SuperuserFactory,
     UserFactory,
 )
+from tests.conftest import in_role
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def person(role):
         user.is_superuser = True
         user.save()
     else:
-        user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+        in_role(user, ROLE_GROUPS[role])
     return user
 
 
@@ -347,7 +347,7 @@ def test_a_move_returns_to_the_plan_with_a_banner(client):
 def test_the_status_page_is_not_found_for_a_plan_that_does_not_exist(client):
     client.force_login(person("administrator"))
 
-    assert client.get("/plans/no-such-plan/status/").status_code == 404
+    assert client.get("/p/lewisham/plans/no-such-plan/status/").status_code == 404
 
 
 # The plan's page and admin -----------------------------------------------------------------

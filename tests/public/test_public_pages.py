@@ -43,7 +43,7 @@ def close(plan, quarter, by=None):
 
 
 def url(plan):
-    return f"/public/{plan.slug}/"
+    return f"/p/lewisham/public/{plan.slug}/"
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_a_plan_that_is_not_published_is_not_found(client, status):
 
 
 def test_an_unknown_plan_is_not_found(client):
-    assert client.get("/public/no-such-plan/").status_code == 404
+    assert client.get("/p/lewisham/public/no-such-plan/").status_code == 404
 
 
 def test_a_signed_in_member_reads_it_too(member_client, plan):
@@ -82,7 +82,7 @@ def test_a_signed_in_member_reads_it_too(member_client, plan):
 
 def test_it_refuses_a_post(client, plan):
     assert client.post(url(plan)).status_code == 405
-    assert client.post("/public/").status_code == 405
+    assert client.post("/p/lewisham/public/").status_code == 405
 
 
 def test_a_signed_out_reader_sees_no_internal_navigation_or_sign_out(client, plan):
@@ -115,7 +115,7 @@ def test_a_signed_in_persons_copy_is_not_cached_publicly(member_client, plan):
 def test_it_lists_the_published_plans_only(client, plan):
     AnnualPlanFactory(title="A plan nobody published")
 
-    response = client.get("/public/")
+    response = client.get("/p/lewisham/public/")
 
     assert response.status_code == 200
     text = text_of(response)
@@ -125,7 +125,7 @@ def test_it_lists_the_published_plans_only(client, plan):
 
 
 def test_it_says_when_no_plan_is_published(client):
-    assert "No plans have been published yet." in text_of(client.get("/public/"))
+    assert "No plans have been published yet." in text_of(client.get("/p/lewisham/public/"))
 
 
 def test_it_shows_the_plan_its_principles_strands_and_actions(client, plan):
@@ -288,12 +288,12 @@ def test_the_number_of_queries_does_not_grow_with_the_plan(client, member, signe
     if signed_in:
         client.force_login(member)
     small = make_plan(actions=2, slug="small")
-    index_with_one = queries_for(client, "/public/")
+    index_with_one = queries_for(client, "/p/lewisham/public/")
     large = make_plan(actions=20, slug="large")
     published(slug="another")
 
     assert queries_for(client, url(small)) == queries_for(client, url(large))
-    assert queries_for(client, "/public/") == index_with_one
+    assert queries_for(client, "/p/lewisham/public/") == index_with_one
 
 
 # Completion as the meeting saw it ---------------------------------------------------------------
@@ -404,7 +404,7 @@ def test_an_update_marked_internal_in_admin_after_closing_leaves_the_public_page
     admin.force_login(administrator)
 
     submit(
-        admin, f"/admin/actions/progressupdate/{update.pk}/change/", ProgressUpdate, internal="on"
+        admin, f"/p/lewisham/admin/actions/progressupdate/{update.pk}/change/", ProgressUpdate, internal="on"
     )
 
     update.refresh_from_db()

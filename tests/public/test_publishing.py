@@ -39,7 +39,7 @@ def test_an_administrator_publishes_a_signed_off_plan(administrator_client, stat
     public = f"http://testserver/public/{plan.slug}/"
     assert f"{plan.title} is published: anyone can read it at {public}" in text_of(response)
     assert f'href="{public}"' in response.content.decode()
-    assert administrator_client.get(f"/public/{plan.slug}/").status_code == 200
+    assert administrator_client.get(f"/p/lewisham/public/{plan.slug}/").status_code == 200
 
 
 def test_publishing_is_recorded_in_the_history(administrator_client, administrator, plan):
@@ -86,7 +86,7 @@ def test_unpublishing_takes_it_off_the_public_pages(administrator_client, client
     assert not AnnualPlan.objects.get(pk=plan.pk).is_published
     assert "Safer Lewisham Plan 18-19 has been taken off the public pages" in text_of(response)
     client.logout()
-    assert client.get("/public/plan-18-19/").status_code == 404
+    assert client.get("/p/lewisham/public/plan-18-19/").status_code == 404
 
 
 def test_an_unknown_action_changes_nothing(administrator_client, plan):
@@ -144,7 +144,7 @@ def test_the_plan_page_of_a_published_plan_says_where_for_everyone(member_client
     text = text_of(response)
     today = timezone.localdate().strftime("%-d %B %Y")
     assert f"Published on the public pages on {today} at /public/plan-18-19/" in text
-    assert 'href="/public/plan-18-19/"' in response.content.decode()
+    assert 'href="/p/lewisham/public/plan-18-19/"' in response.content.decode()
     assert publish_url(plan) not in response.content.decode()
 
 

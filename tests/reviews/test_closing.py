@@ -37,7 +37,7 @@ def plan(led_action):
 
 
 def quarter_url(plan, quarter, page=""):
-    return f"/plans/{plan.slug}/quarters/{quarter}/{page}"
+    return f"/p/lewisham/plans/{plan.slug}/quarters/{quarter}/{page}"
 
 
 def text_of(response) -> str:
@@ -172,7 +172,7 @@ def test_the_progress_form_refuses_an_update_to_a_closed_quarter(
     close_quarter(plan, 2, by=member)
 
     response = officer_client.post(
-        f"/actions/{led_action.pk}/update/", progress_form(led_action, quarter=2)
+        f"/p/lewisham/actions/{led_action.pk}/update/", progress_form(led_action, quarter=2)
     )
 
     assert response.status_code == 400

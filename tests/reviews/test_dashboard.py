@@ -30,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL = "/dashboard/"
+URL = "/p/lewisham/dashboard/"
 # In Q3 2017-18 (October to December 2017): the 2017-18 plan's reporting quarter is Q3.
 IN_Q3 = date(2017, 11, 15)
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password
@@ -334,10 +334,10 @@ def test_its_figures_link_to_the_actions_behind_them(member_client):
 
     html = member_client.get(URL).content.decode()
 
-    actions = f"/plans/{plan.slug}/quarters/{quarter}/actions/"
+    actions = f"/p/lewisham/plans/{plan.slug}/quarters/{quarter}/actions/"
     for figure in ("total", "complete", "off_track", "at_risk", "late", "not_updated"):
         assert f'href="{actions}?figure={figure}"' in html
-    assert f'href="/plans/{plan.slug}/quarters/{quarter}/"' in html
+    assert f'href="/p/lewisham/plans/{plan.slug}/quarters/{quarter}/"' in html
 
 
 def test_it_draws_each_plans_trend_with_its_table(member_client):
@@ -406,7 +406,7 @@ def test_a_superuser_lands_on_the_dashboard(client, superuser):
 
 
 def test_an_officer_still_lands_on_my_actions(client, officer):
-    assert sign_in(client, officer).url == "/actions/mine/"
+    assert sign_in(client, officer).url == "/p/lewisham/actions/mine/"
 
 
 def test_someone_who_may_not_read_plans_lands_on_the_home_page(client):

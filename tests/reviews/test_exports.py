@@ -270,7 +270,7 @@ def make_plan(actions=2, updates_per_action=2, **kwargs):
 
 
 def url(plan_slug, quarter, name):
-    return f"/plans/{plan_slug}/quarters/{quarter}/{name}"
+    return f"/p/lewisham/plans/{plan_slug}/quarters/{quarter}/{name}"
 
 
 @pytest.mark.parametrize(

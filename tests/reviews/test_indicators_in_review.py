@@ -20,7 +20,7 @@ from tests.factories import SuperuserFactory
 from tests.reviews.test_pack import PARTNERSHIP, make_review, pdf_text
 from tests.reviews.test_quarter_page import section
 
-DEMO = "/plans/safer-lewisham-plan-17-18/quarters"
+DEMO = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters"
 AFTER_THE_YEAR = date(2018, 6, 1)
 
 
@@ -33,7 +33,7 @@ def indicator_rows(response) -> dict[str, str]:
         r'<tr class="govuk-table__row" id="indicator-\d+">(.*?<svg)', table.group(0), re.S
     ):
         text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
-        name = re.search(r'<a class="govuk-link" href="/indicators/\d+/">(.*?)</a>', row).group(1)
+        name = re.search(r'<a class="govuk-link" href="/p/lewisham/indicators/\d+/">(.*?)</a>', row).group(1)
         rows[name.replace("&#x27;", "'")] = text
     return rows
 

@@ -21,7 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 
-DEMO = "/plans/safer-lewisham-plan-17-18/quarters"
+DEMO = "/p/lewisham/plans/safer-lewisham-plan-17-18/quarters"
 
 
 def text_of(response) -> str:
@@ -70,8 +70,8 @@ def test_there_is_no_quarter_outside_one_to_four(member_client, demo_plan, quart
 
 
 def test_an_unknown_plan_has_no_quarters(member_client, db):
-    assert member_client.get("/plans/no-such-plan/quarters/1/").status_code == 404
-    assert member_client.get("/plans/no-such-plan/quarters/1/actions/").status_code == 404
+    assert member_client.get("/p/lewisham/plans/no-such-plan/quarters/1/").status_code == 404
+    assert member_client.get("/p/lewisham/plans/no-such-plan/quarters/1/actions/").status_code == 404
 
 
 def test_it_answers_head_but_not_post(member_client, demo_plan):
@@ -149,7 +149,7 @@ def test_it_lists_the_actions_not_updated_with_their_leads_to_chase(member_clien
     updated = ActionFactory(strand=strand, reference="4.2", text="Train the staff.")
     ProgressUpdateFactory(action=updated, quarter=2)
 
-    response = member_client.get("/plans/quiet-plan/quarters/2/")
+    response = member_client.get("/p/lewisham/plans/quiet-plan/quarters/2/")
 
     not_updated = section(response, "not-updated")
     assert "1 action with no Q2 2017-18 update" in not_updated
@@ -242,7 +242,7 @@ def grow(plan, count):
 @pytest.mark.parametrize("address", ["3/", "3/actions/", "3/actions/?figure=off_track"])
 def test_it_takes_the_same_number_of_queries_however_many_actions(member_client, db, address):
     plan = AnnualPlanFactory(slug="growing-plan", financial_year=2017)
-    url = f"/plans/growing-plan/quarters/{address}"
+    url = f"/p/lewisham/plans/growing-plan/quarters/{address}"
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -339,7 +339,7 @@ def test_a_list_shows_each_actions_quarter_at_a_glance(member_client, demo_plan)
     response = member_client.get(f"{DEMO}/3/actions/?figure=off_track")
 
     page = text_of(response)
-    assert f'href="/actions/{action.pk}/"' in response.content.decode()
+    assert f'href="/p/lewisham/actions/{action.pk}/"' in response.content.decode()
     headings = "Ref Action Strand Theme Lead Due Q2 RAG Q3 RAG Completion Narrative"
     assert headings in page
     row = page[page.index("1.2 Open Day") : page.index("1.4 VAWG")]
@@ -353,7 +353,7 @@ def test_the_no_theme_list_holds_the_actions_with_no_theme(member_client, db):
     ActionFactory(strand=strand, theme=None, text="Without a theme.")
     ActionFactory(strand=strand, text="With a theme.")
 
-    response = member_client.get("/plans/themeless/quarters/1/actions/?figure=total&theme=none")
+    response = member_client.get("/p/lewisham/plans/themeless/quarters/1/actions/?figure=total&theme=none")
 
     assert "All actions with no theme, Q1 2017-18" in text_of(response)
     assert "Without a theme." in text_of(response)
@@ -392,7 +392,7 @@ def test_the_plans_page_links_to_the_quarters_that_have_begun(
 ):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: date(2017, 11, 20))
 
-    body = member_client.get("/plans/safer-lewisham-plan-17-18/").content.decode()
+    body = member_client.get("/p/lewisham/plans/safer-lewisham-plan-17-18/").content.decode()
 
     assert f'href="{DEMO}/1/">Q1 2017-18: April to June 2017<' in body
     assert f'href="{DEMO}/3/">Q3 2017-18: October to December 2017<' in body
@@ -435,10 +435,10 @@ def test_an_exception_changed_since_the_page_was_last_shown_is_shown_as_it_is_no
     plan = AnnualPlanFactory(slug="changing-plan", financial_year=2017)
     action = ActionFactory(strand=StrandFactory(priority=PriorityFactory(plan=plan)))
     update = ProgressUpdateFactory(action=action, quarter=2, rag_rating="red", narrative="First.")
-    assert "First." in section(member_client.get("/plans/changing-plan/quarters/2/"), "exceptions")
+    assert "First." in section(member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions")
 
     type(update).objects.filter(pk=update.pk).update(narrative="Second.")
-    exceptions = section(member_client.get("/plans/changing-plan/quarters/2/"), "exceptions")
+    exceptions = section(member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions")
 
     assert "Second." in exceptions
     assert "First." not in exceptions
@@ -450,11 +450,11 @@ def test_a_sections_table_shows_its_actions_as_they_are_now(member_client, db):
     lead = UserFactory(first_name="Priya", last_name="Shah")
     ActionFactory(strand=StrandFactory(priority=PriorityFactory(plan=plan)), lead_officer=lead)
     assert "Priya Shah" in section(
-        member_client.get("/plans/renamed-lead/quarters/2/"), "not-updated"
+        member_client.get("/p/lewisham/plans/renamed-lead/quarters/2/"), "not-updated"
     )
 
     type(lead).objects.filter(pk=lead.pk).update(first_name="Asha")
-    not_updated = section(member_client.get("/plans/renamed-lead/quarters/2/"), "not-updated")
+    not_updated = section(member_client.get("/p/lewisham/plans/renamed-lead/quarters/2/"), "not-updated")
 
     assert "Asha Shah" in not_updated
     assert "Priya" not in not_updated

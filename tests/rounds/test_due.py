@@ -6,9 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
+from agencies import roles
+from partnerships.context import current_partnership
 from plans.models import QuarterClosure
 from rounds.due import due_by_person, due_for, officers, rounds_for
 from rounds.windows import window_for
+from tests.conftest import in_role
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -173,7 +176,7 @@ def test_due_by_person_leaves_out_people_with_nothing_due(officer, window, other
 
 def test_due_by_person_takes_a_fixed_number_of_queries(officer, window, plan, strand, lead_agency):
     def count():
-        people = list(officers())
+        people = list(officers(current_partnership()))
         with CaptureQueriesContext(connection) as queries:
             due_by_person(window, people)
         return len(queries)
@@ -183,7 +186,7 @@ def test_due_by_person_takes_a_fixed_number_of_queries(officer, window, plan, st
     for _ in range(5):
         person = UserFactory()
         ProfileFactory(user=person, agency=AgencyFactory())
-        person.groups.add(*officer.groups.all())
+        in_role(person, roles.OFFICERS)
         ActionFactory(strand=strand, lead_agency=person.profile.agency)
         IndicatorFactory(plan=plan, source_agency=person.profile.agency)
 
@@ -194,23 +197,23 @@ def test_due_by_person_takes_a_fixed_number_of_queries(officer, window, plan, st
 
 
 def test_officers_are_those_in_the_officers_role(officer, member, administrator):
-    assert officer in officers()
-    assert member not in officers()
+    assert officer in officers(current_partnership())
+    assert member not in officers(current_partnership())
 
 
 def test_officers_include_anyone_who_may_add_progress_updates(administrator):
-    assert administrator in officers()
+    assert administrator in officers(current_partnership())
 
 
 def test_officers_leave_out_people_without_an_email_address(officer):
     officer.email = ""
     officer.save()
 
-    assert officer not in officers()
+    assert officer not in officers(current_partnership())
 
 
 def test_officers_leave_out_inactive_people(officer):
     officer.is_active = False
     officer.save()
 
-    assert officer not in officers()
+    assert officer not in officers(current_partnership())

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def page(client, plan, quarter=3):
-    return client.get(f"/plans/{plan.slug}/quarters/{quarter}/")
+    return client.get(f"/p/lewisham/plans/{plan.slug}/quarters/{quarter}/")
 
 
 def missing(response) -> str:

@@ -11,8 +11,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
+from agencies import roles
 from plans.models import QuarterClosure
 from rounds.models import RoundEmail, UpdateWindow
+from tests.conftest import in_role
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -81,13 +83,13 @@ def test_the_email_has_a_text_and_an_html_part_with_absolute_links(officer, due_
     run(IN_WINDOW)
 
     [message] = mail.outbox
-    link = f"https://csp.example.gov.uk/actions/{due_action.pk}/update/?quarter=3"
+    link = f"https://csp.example.gov.uk/p/lewisham/actions/{due_action.pk}/update/?quarter=3"
     assert link in message.body
     [(html, mimetype)] = message.alternatives
     assert mimetype == "text/html"
     assert f'href="{link}"' in html
     assert "10 January 2018" in message.body and "10 January 2018" in html
-    assert 'href="https://csp.example.gov.uk/actions/mine/"' in html
+    assert 'href="https://csp.example.gov.uk/p/lewisham/actions/mine/"' in html
     assert "<script" not in html
 
 
@@ -99,7 +101,7 @@ def test_the_email_lists_the_indicators_due_with_links_to_record_them(
     run(IN_WINDOW)
 
     [message] = mail.outbox
-    link = f"https://csp.example.gov.uk/indicators/{indicator.pk}/record/?quarter=3"
+    link = f"https://csp.example.gov.uk/p/lewisham/indicators/{indicator.pk}/record/?quarter=3"
     assert "DVPOs applied for" in message.body
     assert link in message.body
     assert f'href="{link}"' in message.alternatives[0][0]
@@ -438,7 +440,7 @@ def test_an_administrator_whose_agency_leads_actions_is_written_to(administrator
 
 def test_each_officer_of_the_agency_is_written_to(officer, due_action, lead_agency):
     colleague = UserFactory(username="colleague")
-    colleague.groups.add(*officer.groups.all())
+    in_role(colleague, roles.OFFICERS)
     ProfileFactory(user=colleague, agency=lead_agency)
 
     run(IN_WINDOW)
