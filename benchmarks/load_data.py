@@ -1,15 +1,16 @@
-"""Synthetic load data: many partnerships' plans, tens of thousands of actions and progress
+"""Synthetic load data: partnerships, their plans, tens of thousands of actions and progress
 updates, for measuring the quarterly page, the exports and the dashboard at scale (see
 ``python -m benchmarks.generate_load_data``, ``benchmarks/README.md`` and
 ``docs/performance.md``).
 
-What it makes looks like real plans: fictional partnerships' plans in consecutive financial
-years, most of them active; one to three priorities of two to four strands; the four usual
-themes; timeframes as officers write them ("Sept 17 March 18", "Review quarterly"), adjusted to
-each plan's year; agencies, officers who lead some actions, partner agencies, a few lettered
-sub-items; and quarterly progress updates whose RAG ratings drift from quarter to quarter
-(mostly green, some amber and red, blue once complete), with short narratives. A fixed seed
-makes the same data every time.
+What it makes looks like real plans: fictional partnerships (one, or as many as the 300 or so
+Community Safety Partnerships of England and Wales), each with its strategy, its chair and
+officers, and its plans in consecutive financial years, most of them active; one to three
+priorities of two to four strands; the four usual themes; timeframes as officers write them
+("Sept 17 March 18", "Review quarterly"), adjusted to each plan's year; agencies, officers who
+lead some actions, partner agencies, a few lettered sub-items; and quarterly progress updates
+whose RAG ratings drift from quarter to quarter (mostly green, some amber and red, blue once
+complete), with short narratives. A fixed seed makes the same data every time.
 
 It is written with ``bulk_create`` in batches, for speed, which skips ``save()`` and signals:
 
@@ -20,10 +21,19 @@ It is written with ``bulk_create`` in batches, for speed, which skips ``save()``
 - every database constraint still holds (a reference is unique in its strand, one update per
   action and quarter, unique slugs), and the database checks them.
 
-Everything it makes is named with a prefix (``load`` by default): plans ``load-plan-…``,
-agencies ``load-agency-…``, users ``load-officer-N`` and ``load-chair`` (with unusable
-passwords), the strategy ``load-strategy``. ``clear_load_data(prefix)`` removes exactly those
-and everything inside the plans, and nothing else.
+Everything it makes is named with a prefix (``load`` by default): the partnerships
+``load-001``, ``load-002``… ("Safer Northbrook Partnership (load data)"), each with its strategy
+``load-strategy``; plans ``load-plan-…``, dealt out to the partnerships, the plans of given sizes
+all in the first; one set of agencies ``load-agency-…``, partners of every partnership; the first
+partnership's people ``load-officer-N`` and ``load-chair``, the others' ``load-002-officer-N``
+and ``load-002-chair``…, all with unusable passwords, each a member of their partnership with
+the role of officer or chair (a ``Membership``: Django groups grant nothing).
+``clear_load_data(prefix)`` removes exactly those and everything inside the plans, and nothing
+else.
+
+It reads and writes across partnerships, so it works with the partnership scoping off
+(``partnerships.context.everywhere()``) and says which partnership each strategy and plan
+belongs to.
 """
 
 from __future__ import annotations
@@ -46,8 +56,9 @@ from django.utils.text import slugify
 
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
 from actions.timeframes import parse_timeframe
-from agencies import roles
 from agencies.models import Agency, Profile
+from partnerships.context import everywhere
+from partnerships.models import ROLE_GROUPS, Membership, Partnership, Role
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter, financial_year_of
 from priorities.models import Priority, Strand
@@ -57,10 +68,13 @@ DEFAULT_PREFIX = "load"
 BATCH_SIZE = 2000  # rows per INSERT: well inside PostgreSQL's 65,535 parameters per query
 
 FIRST_YEAR, LAST_YEAR = 2015, 2030  # the financial years the plans cycle through
-OFFICERS = 50
+OFFICERS = 50  # of each partnership
 UPDATE_TIMEZONE = ZoneInfo("Europe/London")
 
 PREFIX_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A prefix may not end in "-<digits>": "load-002" is the second partnership of "load", and its
+# people are "load-002-chair"...
+NUMBERED_PATTERN = re.compile(r"-[0-9]+$")
 
 
 class LoadDataError(Exception):
@@ -72,6 +86,16 @@ class LoadDataError(Exception):
 BOROUGHS = [
     "Northbrook", "Eastmere", "Kingsbridge", "Ashford Vale", "Hollowmere", "Westcombe",
     "Riverside", "Thornbury Hill", "Millbank Cross", "Saltmarsh", "Ravensford", "Oakhampton",
+]  # fmt: skip
+# More fictional boroughs, for many partnerships: each head with each tail.
+BOROUGH_HEADS = [
+    "Alder", "Bram", "Cold", "Dun", "Elm", "Fern", "Gold", "Hazel", "Ivy", "Lark", "Marl",
+    "Nettle", "Orch", "Pike", "Quarry", "Rush", "Sedge", "Tarn", "Umber", "Wren", "Yew",
+    "Bark", "Cress", "Hawk", "Sorrel",
+]  # fmt: skip
+BOROUGH_TAILS = [
+    "brook", "mere", "bridge", "ford", "combe", "bury", "stead", "wick", "field", "wood",
+    "ley", "stow", "worth", "gate",
 ]  # fmt: skip
 
 # (slug part, full name, short name, kind): the partners of a Community Safety Partnership.
@@ -302,13 +326,15 @@ STATUS_WEIGHTS = {
 class LoadSizes:
     """How much to make. ``actions`` and ``updates`` are totals across every plan; one plan has
     ``big_plan_actions`` actions (none if 0) and one plan each has exactly the ``also_sizes``; the
-    other plans share the rest."""
+    other plans share the rest. The plans are dealt out to ``partnerships`` partnerships, each
+    with at least one; the plans of given sizes are all in the first."""
 
     plans: int = 100
     actions: int = 50_000
     updates: int = 200_000
     big_plan_actions: int = 2_000
     also_sizes: tuple[int, ...] = ()
+    partnerships: int = 1
 
     @property
     def exact_sizes(self) -> list[int]:
@@ -318,6 +344,8 @@ class LoadSizes:
         """Raise LoadDataError saying why these sizes cannot be made."""
         if self.plans < 1 or self.actions < 0 or self.updates < 0:
             raise LoadDataError("Ask for at least one plan, and no negative numbers.")
+        if self.partnerships < 1:
+            raise LoadDataError("Ask for at least one partnership.")
         if self.big_plan_actions < 0 or any(size < 1 for size in self.also_sizes):
             raise LoadDataError("Each plan of a given size needs at least one action.")
         exact = self.exact_sizes
@@ -326,6 +354,13 @@ class LoadSizes:
                 f"{len(exact)} plans of given sizes do not fit in {self.plans} plans."
             )
         others = self.plans - len(exact)
+        needed = self.partnerships - (1 if exact else 0)
+        if others < needed:
+            raise LoadDataError(
+                f"{self.partnerships} partnerships need at least {needed + len(exact)} plans, one "
+                f"each (the first has the {len(exact)} plans of given sizes): ask for more plans "
+                "or fewer partnerships."
+            )
         rest = self.actions - sum(exact)
         if rest < others:
             raise LoadDataError(
@@ -350,8 +385,14 @@ class LoadSummary:
 
     counts: dict[str, int] = field(default_factory=dict)
     sized_plans: list[tuple[str, int]] = field(default_factory=list)  # (slug, actions)
-    chair_username: str = ""
+    chair_username: str = ""  # the first partnership's chair
+    partnerships: list[str] = field(default_factory=list)  # their slugs, the first first
     seconds: float = 0.0
+
+    @property
+    def first_partnership(self) -> str:
+        """The slug of the partnership that holds the plans of given sizes."""
+        return self.partnerships[0]
 
 
 # The prefix's names -------------------------------------------------------------------------
@@ -363,6 +404,11 @@ def check_prefix(prefix: str):
             "The prefix must be lower-case letters, digits and single hyphens (at most 30), e.g. "
             "“load”."
         )
+    if NUMBERED_PATTERN.search(prefix):
+        raise LoadDataError(
+            f"The prefix may not end in a hyphen and a number: “{prefix}” reads as a partnership "
+            "of another prefix's load data. Try e.g. “load2”."
+        )
 
 
 def plan_slug_prefix(prefix: str) -> str:
@@ -370,35 +416,103 @@ def plan_slug_prefix(prefix: str) -> str:
 
 
 def sized_plan_slug(prefix: str, size: int) -> str:
-    """The slug of the plan of exactly ``size`` actions (the benchmarks look it up)."""
+    """The slug of the plan of exactly ``size`` actions (the benchmarks look it up); it is a plan
+    of the first partnership, ``partnership_slug(prefix, 1)``."""
     return f"{prefix}-plan-{size}-actions"
 
 
-def chair_username(prefix: str) -> str:
-    return f"{prefix}-chair"
+def partnership_slug(prefix: str, number: int = 1) -> str:
+    """The slug of the ``number``-th partnership (from 1): "load-001"."""
+    return f"{prefix}-{number:03d}"
+
+
+def people_prefix(prefix: str, number: int = 1) -> str:
+    """What the people of the ``number``-th partnership are named with: the first's "load"
+    ("load-chair", "load-officer-1", as before there were several), the others' their
+    partnership's slug ("load-002-chair")."""
+    return prefix if number == 1 else partnership_slug(prefix, number)
+
+
+def chair_username(prefix: str, number: int = 1) -> str:
+    return f"{people_prefix(prefix, number)}-chair"
+
+
+def officer_username(prefix: str, number: int, n: int) -> str:
+    return f"{people_prefix(prefix, number)}-officer-{n}"
+
+
+def strategy_slug(prefix: str) -> str:
+    """Each generated partnership's strategy's slug (unique within its partnership)."""
+    return f"{prefix}-strategy"
+
+
+def agency_slugs(prefix: str) -> list[str]:
+    return [f"{prefix}-agency-{slug}" for slug, *_ in AGENCIES]
+
+
+def _borough_names() -> list[str]:
+    names, seen = [], set()
+    for name in BOROUGHS + [head + tail for head in BOROUGH_HEADS for tail in BOROUGH_TAILS]:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+BOROUGH_NAMES = _borough_names()
+
+
+def borough_name(number: int) -> str:
+    """The fictional borough of the ``number``-th partnership (from 1): the same whatever the
+    seed, and different for each partnership."""
+    names = BOROUGH_NAMES
+    round_, index = divmod(number - 1, len(names))
+    return names[index] + (f" {round_ + 1}" if round_ else "")
+
+
+# The queries below read across partnerships: run them with the scoping off
+# (``partnerships.context.everywhere()``), as ``clear_load_data`` and ``generate_load_data`` do.
+
+
+def generated_partnerships(prefix: str):
+    return Partnership.objects.filter(slug__regex=rf"^{prefix}-[0-9]{{3,}}$")
 
 
 def generated_plans(prefix: str):
-    return AnnualPlan.objects.filter(slug__startswith=plan_slug_prefix(prefix))
+    """The plans of the prefix's partnerships, and any it made before there were partnerships
+    (named with the prefix, in its strategy)."""
+    return AnnualPlan.objects.filter(
+        Q(partnership__in=generated_partnerships(prefix))
+        | Q(slug__startswith=plan_slug_prefix(prefix), strategy__slug=strategy_slug(prefix))
+    )
+
+
+def generated_strategies(prefix: str):
+    return Strategy.objects.filter(
+        Q(partnership__in=generated_partnerships(prefix)) | Q(slug=strategy_slug(prefix))
+    )
 
 
 def generated_users(prefix: str):
+    """load-chair, load-officer-N, load-002-chair, load-002-officer-N..."""
     return get_user_model().objects.filter(
-        Q(username__startswith=f"{prefix}-officer-") | Q(username=chair_username(prefix))
+        username__regex=rf"^{prefix}(-[0-9]{{3,}})?-(chair|officer-[0-9]+)$"
     )
 
 
 def generated_agencies(prefix: str):
-    return Agency.objects.filter(slug__startswith=f"{prefix}-agency-")
+    return Agency.objects.filter(slug__in=agency_slugs(prefix))
 
 
 def load_data_exists(prefix: str) -> bool:
-    return (
-        generated_plans(prefix).exists()
-        or generated_users(prefix).exists()
-        or generated_agencies(prefix).exists()
-        or Strategy.objects.filter(slug=f"{prefix}-strategy").exists()
-    )
+    with everywhere():
+        return (
+            generated_partnerships(prefix).exists()
+            or generated_plans(prefix).exists()
+            or generated_users(prefix).exists()
+            or generated_agencies(prefix).exists()
+            or generated_strategies(prefix).exists()
+        )
 
 
 # Clearing ---------------------------------------------------------------------------------------
@@ -414,10 +528,21 @@ def _delete_rows(queryset) -> int:
 
 @transaction.atomic
 def clear_load_data(prefix: str) -> dict[str, int]:
-    """Delete what ``generate_load_data`` made with this prefix: its plans and everything in
-    them, its agencies, users and strategy. Returns the number of rows deleted per kind."""
+    """Delete what ``generate_load_data`` made with this prefix: its partnerships, their
+    strategies and plans and everything in them, its agencies, its people and their
+    memberships. Returns the number of rows deleted per kind."""
     check_prefix(prefix)
-    plans = generated_plans(prefix)
+    with everywhere():
+        return _clear(prefix)
+
+
+def _clear(prefix: str) -> dict[str, int]:
+    # Fixed lists of ids: the partnerships' slugs stay the same, but a subquery through the
+    # plans would see fewer and fewer of them as they go.
+    partnership_ids = list(generated_partnerships(prefix).values_list("pk", flat=True))
+    plans = AnnualPlan.objects.filter(
+        pk__in=list(generated_plans(prefix).values_list("pk", flat=True))
+    )
     in_plans = {"strand__priority__plan__in": plans}
     deleted = {
         "partner links": _delete_rows(
@@ -437,17 +562,35 @@ def clear_load_data(prefix: str) -> dict[str, int]:
     }
     for model in (Principle, KeyQuestion, Driver):
         _delete_rows(model.objects.filter(plan__in=plans))
-    # The plans themselves (a hundred or so) through the ORM, so that anything other apps attach
-    # to a plan (a closed quarter's snapshot) goes with it as their models say. This records the
-    # plans' deletion in their audit trail: a row each, which is cheap and true.
+    # The plans themselves through the ORM, so that anything other apps attach to a plan (a
+    # closed quarter's snapshot) goes with it as their models say. This records the plans'
+    # deletion in their audit trail: a row each, which is cheap and true.
     deleted["plans"] = plans.delete()[1].get(AnnualPlan._meta.label, 0)
-    users = generated_users(prefix)
+    _delete_rows(generated_strategies(prefix))
+    users = get_user_model().objects.filter(
+        pk__in=list(generated_users(prefix).values_list("pk", flat=True))
+    )
     _delete_rows(Profile.objects.filter(user__in=users))
+    deleted["memberships"] = _delete_rows(
+        Membership.objects.filter(Q(partnership__in=partnership_ids) | Q(user__in=users))
+    )
     # Also through the ORM: a real action someone gave a load officer to lead loses its lead
     # officer (SET_NULL) rather than blocking the clear.
     deleted["users"] = users.delete()[1].get(get_user_model()._meta.label, 0)
-    deleted["agencies"] = _delete_rows(generated_agencies(prefix))
-    _delete_rows(Strategy.objects.filter(slug=f"{prefix}-strategy"))
+    agencies = generated_agencies(prefix)
+    _delete_rows(
+        Agency.partnerships.through.objects.filter(
+            Q(agency__in=agencies) | Q(partnership__in=partnership_ids)
+        )
+    )
+    deleted["agencies"] = _delete_rows(agencies)
+    # The partnerships through the ORM too: an oversight body that was given one to cover
+    # loses it, and their deletion is in their audit trail.
+    deleted["partnerships"] = (
+        Partnership.objects.filter(pk__in=partnership_ids)
+        .delete()[1]
+        .get(Partnership._meta.label, 0)
+    )
     return deleted
 
 
@@ -458,6 +601,8 @@ def split_exactly(total: int, weights: list[float], minimum: int = 0) -> list[in
     """Share ``total`` out in proportion to ``weights``, each part at least ``minimum``, the parts
     adding up to exactly ``total`` (largest remainders get the odd ones)."""
     count = len(weights)
+    if count == 0 and total == 0:
+        return []
     spare = total - minimum * count
     if count == 0 or spare < 0:
         raise LoadDataError(f"Cannot share {total} between {count} with {minimum} each.")
@@ -468,6 +613,19 @@ def split_exactly(total: int, weights: list[float], minimum: int = 0) -> list[in
     for i in by_remainder[: spare - sum(parts)]:
         parts[i] += 1
     return [part + minimum for part in parts]
+
+
+def plans_per_partnership(plans: int, partnerships: int, *, first_has_sized: bool) -> list[int]:
+    """How many of the ordinary ``plans`` each partnership gets: as evenly as they go, the odd
+    ones to the first partnerships, except that the first, which already has the plans of given
+    sizes (``first_has_sized``), gets its odd one last (so that every partnership has a plan
+    whenever there are enough)."""
+    base, extra = divmod(plans, partnerships)
+    counts = [base] * partnerships
+    order = [*range(1, partnerships), 0] if first_has_sized else list(range(partnerships))
+    for index in order[:extra]:
+        counts[index] += 1
+    return counts
 
 
 def updates_per_action(actions: int, updates: int, rng: random.Random) -> list[int]:
@@ -505,11 +663,14 @@ class _PlanSpec:
     financial_year: int
     status: str
     actions: int
+    partnership: int  # its index in the partnerships (0: the first)
     sized: bool = False
 
 
 class LoadDataGenerator:
-    """Builds the rows in memory, deterministically from the seed, and inserts them in batches."""
+    """Builds the rows in memory, deterministically from the seed, and inserts them in batches.
+    Run it with the partnership scoping off (``everywhere()``): it writes to many partnerships
+    and says which each row belongs to."""
 
     def __init__(self, sizes: LoadSizes, *, seed: int, prefix: str, on: date | None = None):
         self.sizes = sizes
@@ -524,6 +685,10 @@ class LoadDataGenerator:
                 f"The completion statuses {', '.join(sorted(missing))} are missing: migrate the "
                 "database first."
             )
+        groups = {ROLE_GROUPS[Role.CHAIR], ROLE_GROUPS[Role.OFFICER]}
+        if Group.objects.filter(name__in=groups).count() < len(groups):
+            # The roles' permissions are those groups': without them the people could do nothing.
+            raise LoadDataError("The role groups are missing: migrate the database first.")
 
     # The plans' shape ---------------------------------------------------------------------------
 
@@ -531,8 +696,9 @@ class LoadDataGenerator:
         sizes, rng = self.sizes, self.rng
         # The plans of given sizes belong to the year that has just ended: all four quarters are
         # over, so every update they hold is in the past, and they are still active (final
-        # updates come in until a plan is closed).
+        # updates come in until a plan is closed). They are all the first partnership's.
         last_year = financial_year_of(self.today) - 1
+        first_borough = borough_name(1)
         specs = []
         seen = set()
         for n, size in enumerate(sizes.exact_sizes):
@@ -540,37 +706,44 @@ class LoadDataGenerator:
             if slug in seen:
                 slug = f"{slug}-{n + 1}"
             seen.add(slug)
-            borough = f"Greater {BOROUGHS[n % len(BOROUGHS)]}"
             specs.append(
                 _PlanSpec(
                     slug=slug,
-                    title=f"Safer {borough} Plan {_year_label(last_year)} ({size:,} actions)",
+                    title=f"Safer {first_borough} Plan {_year_label(last_year)} ({size:,} actions)",
                     financial_year=last_year,
                     status=PlanStatus.ACTIVE,
                     actions=size,
+                    partnership=0,
                     sized=True,
                 )
             )
         others = sizes.plans - len(specs)
         rest = sizes.actions - sum(sizes.exact_sizes)
         counts = split_exactly(rest, [rng.uniform(0.5, 1.5) for _ in range(others)], minimum=1)
+        shares = plans_per_partnership(
+            others, sizes.partnerships, first_has_sized=bool(sizes.exact_sizes)
+        )
         years = LAST_YEAR - FIRST_YEAR + 1
-        for i, count in enumerate(counts):
-            # Each fictional partnership has a plan a year, in consecutive years.
-            borough = BOROUGHS[(i // years) % len(BOROUGHS)]
-            round_ = i // (years * len(BOROUGHS))
-            if round_:
-                borough = f"{borough} {round_ + 1}"
-            year = FIRST_YEAR + i % years
-            specs.append(
-                _PlanSpec(
-                    slug=f"{plan_slug_prefix(self.prefix)}{i + 1:03d}",
-                    title=f"Safer {borough} Plan {_year_label(year)}",
-                    financial_year=year,
-                    status=weighted(rng, STATUS_WEIGHTS),
-                    actions=count,
+        i = 0
+        for index, share in enumerate(shares):
+            borough = borough_name(index + 1)
+            for k in range(share):
+                # Each partnership has a plan a year, in consecutive years (and, if it has more
+                # plans than years, another round of them).
+                year = FIRST_YEAR + k % years
+                round_ = k // years
+                specs.append(
+                    _PlanSpec(
+                        slug=f"{plan_slug_prefix(self.prefix)}{i + 1:03d}",
+                        title=f"Safer {borough} Plan {_year_label(year)}"
+                        + (f" ({round_ + 1})" if round_ else ""),
+                        financial_year=year,
+                        status=weighted(rng, STATUS_WEIGHTS),
+                        actions=counts[i],
+                        partnership=index,
+                    )
                 )
-            )
+                i += 1
         return specs
 
     # Generating ---------------------------------------------------------------------------------
@@ -579,14 +752,24 @@ class LoadDataGenerator:
         prefix = self.prefix
         counts: dict[str, int] = {}
 
-        strategy = Strategy.objects.create(
-            slug=f"{prefix}-strategy",
-            title=f"Crime and Disorder Strategy ({prefix} data)",
-            start_year=FIRST_YEAR,
-            end_year=LAST_YEAR,
-            statutory_basis="Crime and Disorder Act 1998",
+        partnerships = self._partnerships()
+        counts["partnerships"] = len(partnerships)
+        strategies = batched_create(
+            Strategy,
+            [
+                Strategy(
+                    partnership=partnership,
+                    slug=strategy_slug(prefix),
+                    title=f"Crime and Disorder Strategy ({prefix} data)",
+                    start_year=FIRST_YEAR,
+                    end_year=LAST_YEAR,
+                    statutory_basis="Crime and Disorder Act 1998",
+                )
+                for partnership in partnerships
+            ],
         )
 
+        # One record per organisation, a partner of every partnership (as the Met is of 32).
         agencies = batched_create(
             Agency,
             [
@@ -601,17 +784,28 @@ class LoadDataGenerator:
                 for slug, name, short, kind in AGENCIES
             ],
         )
+        Partner = Agency.partnerships.through
+        batched_create(
+            Partner,
+            [
+                Partner(agency_id=agency.pk, partnership_id=partnership.pk)
+                for partnership in partnerships
+                for agency in agencies
+            ],
+        )
         counts["agencies"] = len(agencies)
 
-        officers, chair, officers_of = self._people(agencies)
-        counts["users"] = len(officers) + 1
+        officers_of, people, memberships = self._people(partnerships, agencies)
+        counts["users"] = people
+        counts["memberships"] = memberships
 
         specs = self.plan_specs()
         plans = batched_create(
             AnnualPlan,
             [
                 AnnualPlan(
-                    strategy=strategy,
+                    partnership=partnerships[spec.partnership],
+                    strategy=strategies[spec.partnership],
                     slug=spec.slug,
                     title=spec.title,
                     financial_year=spec.financial_year,
@@ -660,60 +854,77 @@ class LoadDataGenerator:
         return LoadSummary(
             counts=counts,
             sized_plans=[(spec.slug, spec.actions) for spec in specs if spec.sized],
-            chair_username=chair.username,
+            chair_username=chair_username(prefix),
+            partnerships=[partnership.slug for partnership in partnerships],
         )
 
-    def _people(self, agencies):
-        """~50 officers spread over the agencies (in the Officers group) and one chair (in Chair
-        and members), all with unusable passwords."""
-        rng, prefix = self.rng, self.prefix
-        try:
-            officers_group = Group.objects.get(name=roles.OFFICERS)
-            chair_group = Group.objects.get(name=roles.CHAIR_AND_MEMBERS)
-        except Group.DoesNotExist as error:
-            raise LoadDataError(
-                "The role groups are missing: migrate the database first."
-            ) from error
-        User = get_user_model()
-        unusable = make_password(None)
-        people = []
-        for n in range(1, OFFICERS + 1):
-            people.append(
-                User(
-                    username=f"{prefix}-officer-{n}",
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
-                    email=f"{prefix}-officer-{n}@example.org",
-                    password=unusable,
+    def _partnerships(self) -> list[Partnership]:
+        """The fictional partnerships, "Safer Northbrook Partnership (load data)"…, marked as
+        synthetic in their names."""
+        prefix = self.prefix
+        rows = []
+        for number in range(1, self.sizes.partnerships + 1):
+            borough = borough_name(number)
+            slug = partnership_slug(prefix, number)
+            rows.append(
+                Partnership(
+                    slug=slug,
+                    name=f"Safer {borough} Partnership ({prefix} data)",
+                    short_name=f"Safer {borough} (synthetic)",
+                    area=f"{borough}, a fictional borough (synthetic load data)",
+                    contact_email=f"{slug}@example.org",
                 )
             )
-        chair = User(
-            username=chair_username(prefix),
-            first_name="Chair",
-            last_name=f"({prefix} data)",
-            email=f"{prefix}-chair@example.org",
-            password=unusable,
-        )
-        batched_create(User, [*people, chair])
-        agency_of = [agencies[n % len(agencies)] for n in range(len(people))]
-        batched_create(
-            Profile,
-            [
-                Profile(user=user, agency=agency, job_title=rng.choice(JOB_TITLES))
-                for user, agency in zip(people, agency_of, strict=True)
+        return batched_create(Partnership, rows)
+
+    def _people(self, partnerships, agencies):
+        """Each partnership's officers (OFFICERS of them, spread over the agencies) and chair,
+        all with unusable passwords, each a member of their partnership with the role of
+        officer or chair. Returns, for each partnership's id, its officers by agency id; and
+        how many people and memberships were made."""
+        rng, prefix = self.rng, self.prefix
+        User = get_user_model()
+        unusable = make_password(None)
+        users, profiles, memberships = [], [], []
+        officers_of = {}
+        for number, partnership in enumerate(partnerships, start=1):
+            who = people_prefix(prefix, number)
+            officers = [
+                User(
+                    username=officer_username(prefix, number, n),
+                    first_name=rng.choice(FIRST_NAMES),
+                    last_name=rng.choice(LAST_NAMES),
+                    email=f"{officer_username(prefix, number, n)}@example.org",
+                    password=unusable,
+                )
+                for n in range(1, OFFICERS + 1)
             ]
-            + [Profile(user=chair, agency=agencies[0], job_title="Chair of the partnership")],
-        )
-        Membership = User.groups.through
-        batched_create(
-            Membership,
-            [Membership(user_id=user.pk, group_id=officers_group.pk) for user in people]
-            + [Membership(user_id=chair.pk, group_id=chair_group.pk)],
-        )
-        officers_of = {agency.pk: [] for agency in agencies}
-        for user, agency in zip(people, agency_of, strict=True):
-            officers_of[agency.pk].append(user)
-        return people, chair, officers_of
+            chair = User(
+                username=chair_username(prefix, number),
+                first_name="Chair",
+                last_name=f"({who} data)",
+                email=f"{who}-chair@example.org",
+                password=unusable,
+            )
+            agency_of = [agencies[n % len(agencies)] for n in range(len(officers))]
+            profiles += [
+                Profile(user=user, agency=agency, job_title=rng.choice(JOB_TITLES))
+                for user, agency in zip(officers, agency_of, strict=True)
+            ] + [Profile(user=chair, agency=agencies[0], job_title="Chair of the partnership")]
+            memberships += [
+                Membership(user=user, partnership=partnership, role=Role.OFFICER)
+                for user in officers
+            ] + [Membership(user=chair, partnership=partnership, role=Role.CHAIR)]
+            users += [*officers, chair]
+            by_agency = {agency.pk: [] for agency in agencies}
+            for user, agency in zip(officers, agency_of, strict=True):
+                by_agency[agency.pk].append(user)
+            officers_of[partnership.pk] = by_agency
+        batched_create(User, users)
+        # Made with their users unsaved: bulk_create takes the users' ids, now they have them.
+        batched_create(Profile, profiles)
+        batched_create(Membership, memberships)
+        return officers_of, len(users), len(memberships)
 
     def _priorities_and_strands(self, plans, specs):
         rng = self.rng
@@ -800,6 +1011,7 @@ class LoadDataGenerator:
             strands = strands_of[plan.pk]
             if not strands:
                 continue
+            officers_here = officers_of[plan.partnership_id]
             per_strand = split_exactly(
                 spec.actions, [rng.uniform(0.6, 1.4) for _ in strands], minimum=1
             )
@@ -816,8 +1028,8 @@ class LoadDataGenerator:
                         else None
                     )
                     officer = None
-                    if lead and officers_of[lead.pk] and rng.random() < 0.35:
-                        officer = rng.choice(officers_of[lead.pk])
+                    if lead and officers_here[lead.pk] and rng.random() < 0.35:
+                        officer = rng.choice(officers_here[lead.pk])
                     rows.append(
                         Action(
                             strand=strand,
@@ -870,13 +1082,15 @@ class LoadDataGenerator:
         rng = self.rng
         statuses = self.statuses
         year_of = {plan.pk: plan.financial_year for plan in plans}
+        partnership_of = {plan.pk: plan.partnership_id for plan in plans}
         per_action = updates_per_action(len(actions), self.sizes.updates, rng)
         updates = []
         for action, quarters in zip(actions, per_action, strict=True):
-            year = year_of[action.strand.priority.plan_id]
+            plan_id = action.strand.priority.plan_id
+            year = year_of[plan_id]
             rag = None
             completion = statuses["not-started"]
-            candidates = officers_of.get(action.lead_agency_id) or []
+            candidates = officers_of[partnership_of[plan_id]].get(action.lead_agency_id) or []
             for number in QUARTER_NUMBERS[:quarters]:
                 rag = weighted(rng, NEXT_RAG[rag] if rag else FIRST_RAG)
                 completion = self._completion_for(rag, number)
@@ -946,8 +1160,9 @@ def refresh_planner_statistics():
     bulk load, and until they catch up PostgreSQL plans queries as if the tables were nearly
     empty: a page measured then is several times slower than it will be."""
     models = [
-        Agency, Profile, get_user_model(), AnnualPlan, Theme, Principle, Priority, Strand,
-        Timeframe, Action, Action.partner_agencies.through, ActionSubItem, ProgressUpdate,
+        Partnership, Membership, Agency, Agency.partnerships.through, Profile, get_user_model(),
+        Strategy, AnnualPlan, Theme, Principle, Priority, Strand, Timeframe, Action,
+        Action.partner_agencies.through, ActionSubItem, ProgressUpdate,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for model in models:
@@ -967,11 +1182,12 @@ def generate_load_data(
     on: date | None = None,
 ) -> LoadSummary:
     """Make the load data in one transaction (after deleting this prefix's previous load data
-    with ``clear``). Refuses, changing nothing, if this prefix's data is already there."""
+    with ``clear``). Refuses, changing nothing, if this prefix's data is already there. It works
+    across partnerships, with the scoping off, whatever partnership the caller is acting in."""
     check_prefix(prefix)
     sizes.check()
     started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), everywhere():
         cleared = clear_load_data(prefix) if clear else {}
         if load_data_exists(prefix):
             raise LoadDataError(

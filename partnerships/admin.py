@@ -11,23 +11,28 @@ from .context import current_partnership
 from .models import Membership, OversightBody, Partnership
 
 
+def in_site_admin(request) -> bool:
+    """Whether this is the site's admin (``/admin/``), opened by a site administrator."""
+    return request.user.is_superuser and current_partnership() is None
+
+
 class SiteAdministratorsOnly:
-    """Made, changed and removed by site administrators (superusers) only."""
+    """Made, changed and removed in the site's admin only, by site administrators."""
 
     def has_module_permission(self, request):
-        return request.user.is_superuser
+        return in_site_admin(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return in_site_admin(request)
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return in_site_admin(request)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return in_site_admin(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return in_site_admin(request)
 
 
 class MembershipInline(admin.TabularInline):
@@ -71,10 +76,10 @@ class PartnershipAdmin(SimpleHistoryAdmin):
         return {} if current_partnership() is not None else self.prepopulated_fields
 
     def has_add_permission(self, request):
-        return request.user.is_superuser and current_partnership() is None
+        return in_site_admin(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and current_partnership() is None
+        return in_site_admin(request)
 
 
 @admin.register(OversightBody)

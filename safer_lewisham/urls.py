@@ -69,7 +69,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
-    path("favicon.ico", site_views.favicon),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     # The partnership's logo, for its header and public pages (under its /p/<slug>/ only).
     path("logo/", partnership_views.logo, name="partnership_logo"),
 ]

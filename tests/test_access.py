@@ -25,10 +25,16 @@ from django.utils import timezone
 from actions.models import Action, ProgressUpdate
 from consultation.models import Comment
 from indicators.models import Indicator
+from agencies import roles
+from tests.conftest import in_role
 from tests.factories import (
+    AgencyFactory,
     CommentFactory,
     IndicatorFactory,
     IndicatorValueFactory,
+    PartnershipFactory,
+    ProfileFactory,
+    UserFactory,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,12 +292,20 @@ EXPECTED = {
         MEMBER: (200, 405),
         ADMINISTRATOR: (200, 405),
     },
-    "favicon.ico": {
+    "favicon": {
         ANONYMOUS: (301, 301),
         OTHER_OFFICER: (301, 301),
         OFFICER: (301, 301),
         MEMBER: (301, 301),
         ADMINISTRATOR: (301, 301),
+    },
+    # The partnership's logo: public, like its public pages (the test partnership has none).
+    "partnership_logo": {
+        ANONYMOUS: (404, 405),
+        OTHER_OFFICER: (404, 405),
+        OFFICER: (404, 405),
+        MEMBER: (404, 405),
+        ADMINISTRATOR: (404, 405),
     },
     # Admin: administrators only. A POST of an empty form saves nothing and shows the errors.
     "admin:index": {
@@ -332,7 +346,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
-    "favicon.ico",
+    "favicon",
+    "partnership_logo",
     # Roll forward and publishing (issue 5): the published plans.
     "public:index",
     "public:plan",
@@ -564,6 +579,44 @@ def test_access(site, page, role, method):
         assert snapshot(site.action) == before
 
 
+# Across partnerships: the people of another partnership, whatever their role there, get 404 on
+# every page of this one (as if it did not exist) but the pages open to anyone, and change
+# nothing.
+
+OUTSIDER_ROLES = [roles.OFFICERS, roles.CHAIR_AND_MEMBERS, roles.ADMINISTRATORS]
+OUTSIDER_CELLS = [
+    pytest.param(page, role, method, id=f"{page}-{role}-{method}")
+    for page in EXPECTED
+    if page not in PUBLIC
+    for role in OUTSIDER_ROLES
+    for method in ("GET", "POST")
+]
+
+
+def outsider(role):
+    """A person with the role in another partnership, working for one of its agencies."""
+    elsewhere = PartnershipFactory()
+    user = UserFactory(username=f"outsider-{role.lower().replace(' ', '-')}", is_staff=True)
+    ProfileFactory(user=user, agency=AgencyFactory(partner_of=[elsewhere]))
+    return in_role(user, role, partnership=elsewhere)
+
+
+@pytest.mark.parametrize(("page", "role", "method"), OUTSIDER_CELLS)
+def test_a_person_of_another_partnership_gets_404(site, page, role, method):
+    client = Client()
+    client.force_login(outsider(role))
+    url = url_of(page, site)
+    before = snapshot(site.action)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, post_data(page, site))
+
+    assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+    assert snapshot(site.action) == before
+
+
 def test_a_refused_update_shows_the_govuk_403_page(site):
     response = client_for(MEMBER, site).post(
         reverse("actions:update", args=[site.action.pk]), post_data("actions:update", site)
@@ -603,15 +656,16 @@ def test_a_signed_in_person_idle_for_longer_is_asked_to_sign_in_again(member):
     idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
     start = timezone.now()
     client = Client()
+    home = reverse("home")
     with at(start):
         client.force_login(member)
-        assert client.get("/").status_code == 200
+        assert client.get(home).status_code == 200
 
     with at(start + idle + timedelta(minutes=1)):
-        response = client.get("/")
+        response = client.get(home)
 
     assert response.status_code == 302
-    assert response["Location"] == "/sign-in/?next=/"
+    assert response["Location"] == f"{reverse('login')}?next={home}"
 
 
 def test_each_request_restarts_the_idle_period(member):
@@ -624,9 +678,9 @@ def test_each_request_restarts_the_idle_period(member):
     # Two requests each a little less than the idle period apart: still signed in, well after
     # the idle period from signing in has passed.
     with at(start + idle - timedelta(minutes=1)):
-        assert client.get("/").status_code == 200
+        assert client.get(reverse("home")).status_code == 200
     with at(start + 2 * idle - timedelta(minutes=2)):
-        assert client.get("/").status_code == 200
+        assert client.get(reverse("home")).status_code == 200
 
 
 def test_the_idle_period_comes_from_the_environment():

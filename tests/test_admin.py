@@ -12,11 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action, Timeframe
+from agencies import roles
+from partnerships.models import OversightBody, Partnership
 from agencies.models import Agency
 from imports.models import PlanImport
 from plans.models import AnnualPlan, Strategy
 from priorities.models import Priority, Strand
 from rounds.models import RoundEmail
+from tests.conftest import PREFIX, in_role
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -47,10 +50,15 @@ REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.l
 # Models whose rows admin's add form never makes: they are made by their own pages (or, for
 # the update round's e-mails, by its command).
 MADE_ELSEWHERE = {PlanImport, RoundEmail, AccessAttempt, AccessLog, AccessFailureLog}
+# Models of the site's admin (/admin/), not a partnership's: partnerships are made there, and
+# oversight bodies live there whole.
+SITE_LEVEL = {Partnership, OversightBody}
 
 
 def admin_url(model, view, *args):
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+    """The page of the partnership's admin; of the site's admin for the SITE_LEVEL models."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+    return url.removeprefix(PREFIX) if model in SITE_LEVEL else url
 
 
 class _FormReader(HTMLParser):
@@ -153,7 +161,10 @@ def one_of_everything(superuser):
     KeyQuestionFactory(plan=plan)
     DriverFactory(plan=plan)
     ProfileFactory(user=superuser)
+    # A site administrator who is also of the partnership, as its people show in its admin.
+    in_role(superuser, roles.ADMINISTRATORS)
     Group.objects.create(name="Plan administrators")
+    OversightBody.objects.create(name="Office of the Police and Crime Commissioner", slug="opcc")
     CommentFactory(plan=plan)
     # Performance indicators (issue 7): an indicator with a quarter's target and value.
     IndicatorValueFactory(indicator__plan=plan)

@@ -2,13 +2,12 @@
 demo as loading it writes it, and a copy finds again the rows it points at but did not make."""
 
 from django.apps import apps
-from django.contrib.auth.models import Group
 
 from agencies import roles
 from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
 from tests.conftest import in_role
 from tests.copied_rows import CopiedRows
-from tests.factories import UserFactory
+from tests.factories import PartnershipFactory, UserFactory
 
 
 def row_counts():
@@ -30,15 +29,18 @@ def test_loading_the_demo_over_its_copy_changes_nothing(demo_data):
     assert row_counts() == before
 
 
-def test_a_copy_finds_again_the_group_its_user_is_in_under_a_new_id(db):
-    copy = CopiedRows.of(lambda: in_role(UserFactory(username="copied"), roles.OFFICERS).pk)
-    # As after a transactional test: the groups made again, under new ids.
-    Group.objects.filter(name=roles.OFFICERS).delete()
-    officers = Group.objects.create(name=roles.OFFICERS)
+def test_a_copy_finds_again_the_partnership_its_member_is_of_under_a_new_id(db):
+    partnership = PartnershipFactory(slug="made-before")
+    copy = CopiedRows.of(
+        lambda: in_role(UserFactory(username="copied"), roles.OFFICERS, partnership).pk
+    )
+    # As after a transactional test: the rows made before the copy made again, under new ids.
+    partnership.delete()
+    again = PartnershipFactory(slug="made-before")
 
     copy.insert()
 
-    assert list(officers.user_set.values_list("username", flat=True)) == ["copied"]
+    assert list(again.memberships.values_list("user__username", flat=True)) == ["copied"]
 
 
 def test_a_copy_is_inserted_beside_rows_made_before_it(db):

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Lowest first. An app may use the apps of the layers before its own, and nothing else of ours.
 LAYERS = [
     ["govuk"],
+    ["partnerships"],
     ["agencies"],
     ["plans"],
     ["priorities"],

@@ -34,6 +34,7 @@ from plans.models import AnnualPlan, PlanStatus
 from reviews.building import review_for
 from reviews.outputs.pack import build_pack
 from tests.closing import close_quarter
+from tests.conftest import PREFIX, working_in_the_test_partnership
 from tests.factories import (
     ActionFactory,
     IndicatorFactory,
@@ -50,7 +51,12 @@ BARE_NONE = re.compile(r"\bNone\b")
 PLAN = "safer-lewisham-plan-17-18"
 # How many URLs of one pattern each role opens (the demo plan's 37 actions are one pattern).
 PER_PATTERN = 3
-NOT_FOLLOWED = ("/p/lewisham/admin/", "/sign-out/", "/static/", "/sign-in/")
+# Plan administration, signing out or in, and the static files, at the root or the partnership's.
+NOT_FOLLOWED = tuple(
+    prefix + path
+    for prefix in ("", PREFIX)
+    for path in ("/admin/", "/sign-out/", "/static/", "/sign-in/")
+)
 ROLES = {"administrator": "admin", "member": "chair", "officer": "officer", "public": None}
 
 
@@ -87,78 +93,85 @@ def typed_with_none() -> list[str]:
 def missing(django_db_setup, django_db_blocker):
     """The demo data (with its users), the 17-18 plan published and its Q2 closed, the 18-19
     plan out for consultation with a comment, and things with nothing but what they must have:
-    an action, an indicator, an update with no narrative."""
+    an action, an indicator, an update with no narrative. Made in the tests' partnership, as a
+    test's own data is (a module's fixture is set up before a test's partnership is in force)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
-        plan = AnnualPlan.objects.get(slug=PLAN)
-        officer = Profile.objects.select_related("agency").get(user__username="officer")
-        strand = Action.objects.filter(strand__priority__plan=plan).first().strand
-        bare = ActionFactory(
-            strand=strand,
-            reference="",
-            theme=None,
-            lead_agency=None,
-            lead_officer=None,
-            timeframe=None,
-            text="An action nobody leads yet.",
-        )
-        undated = ActionFactory(
-            strand=strand,
-            reference="",
-            theme=None,
-            lead_agency=officer.agency,
-            lead_officer=None,
-            timeframe=TimeframeFactory(plan=plan, wording="As required"),
-            text="An action with no due date.",
-        )
-        ProgressUpdateFactory(
-            action=undated,
-            quarter=3,
-            narrative="",
-            rag_rating="green",
-            author=UserFactory(first_name="", last_name=""),
-            completion_status=completion_status("in-progress"),
-        )
-        indicator = IndicatorFactory(
-            plan=plan,
-            name="Repeat referrals to MARAC",
-            baseline_value=None,
-            baseline_period="",
-            annual_target=None,
-            source_agency=officer.agency,
-        )
-        IndicatorValueFactory(indicator=indicator, quarter=2, value=4, note="")
-        IndicatorValueFactory(indicator=indicator, quarter=3, value=6, note="")
-        close_quarter(plan, 2, by=UserFactory(username="closer"), on=date(2018, 1, 15))
-        AnnualPlan.objects.filter(pk=plan.pk).update(published_at=timezone.now())
-        draft = AnnualPlan.objects.get(slug="safer-lewisham-plan-18-19")
-        AnnualPlan.objects.filter(pk=draft.pk).update(status=PlanStatus.CONSULTATION)
-        Comment.objects.create(plan=draft, author=UserFactory(), text="Add a strand on hate.")
-        TYPED_WITH_NONE[:] = typed_with_none()
-        yield {
-            "plan": plan,
-            "starts": [
-                "/",
-                "/p/lewisham/public/",
-                reverse("actions:mine"),
-                bare.get_absolute_url(),
-                undated.get_absolute_url(),
-                reverse("actions:update", args=[undated.pk]),
-                reverse("indicators:detail", args=[indicator.pk]),
-                reverse("indicators:record", args=[indicator.pk]),
-                *(reverse("reviews:quarter", args=[PLAN, n]) for n in (1, 2, 3)),
-                reverse("reviews:actions", args=[PLAN, 3]) + "?figure=not_updated",
-                reverse("reviews:dashboard"),
-                reverse("public:plan", args=[PLAN]),
-                reverse("consultation:list", args=[draft.slug]),
-            ],
-        }
+        with working_in_the_test_partnership():
+            load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
+            plan = AnnualPlan.objects.get(slug=PLAN)
+            officer = Profile.objects.select_related("agency").get(user__username="officer")
+            strand = Action.objects.filter(strand__priority__plan=plan).first().strand
+            bare = ActionFactory(
+                strand=strand,
+                reference="",
+                theme=None,
+                lead_agency=None,
+                lead_officer=None,
+                timeframe=None,
+                text="An action nobody leads yet.",
+            )
+            undated = ActionFactory(
+                strand=strand,
+                reference="",
+                theme=None,
+                lead_agency=officer.agency,
+                lead_officer=None,
+                timeframe=TimeframeFactory(plan=plan, wording="As required"),
+                text="An action with no due date.",
+            )
+            ProgressUpdateFactory(
+                action=undated,
+                quarter=3,
+                narrative="",
+                rag_rating="green",
+                author=UserFactory(first_name="", last_name=""),
+                completion_status=completion_status("in-progress"),
+            )
+            indicator = IndicatorFactory(
+                plan=plan,
+                name="Repeat referrals to MARAC",
+                baseline_value=None,
+                baseline_period="",
+                annual_target=None,
+                source_agency=officer.agency,
+            )
+            IndicatorValueFactory(indicator=indicator, quarter=2, value=4, note="")
+            IndicatorValueFactory(indicator=indicator, quarter=3, value=6, note="")
+            close_quarter(plan, 2, by=UserFactory(username="closer"), on=date(2018, 1, 15))
+            AnnualPlan.objects.filter(pk=plan.pk).update(published_at=timezone.now())
+            draft = AnnualPlan.objects.get(slug="safer-lewisham-plan-18-19")
+            AnnualPlan.objects.filter(pk=draft.pk).update(status=PlanStatus.CONSULTATION)
+            Comment.objects.create(plan=draft, author=UserFactory(), text="Add a strand on hate.")
+            TYPED_WITH_NONE[:] = typed_with_none()
+            made = {
+                "plan": plan,
+                "starts": [
+                    reverse("home"),
+                    reverse("public:index"),
+                    reverse("actions:mine"),
+                    bare.get_absolute_url(),
+                    undated.get_absolute_url(),
+                    reverse("actions:update", args=[undated.pk]),
+                    reverse("indicators:detail", args=[indicator.pk]),
+                    reverse("indicators:record", args=[indicator.pk]),
+                    *(reverse("reviews:quarter", args=[PLAN, n]) for n in (1, 2, 3)),
+                    reverse("reviews:actions", args=[PLAN, 3]) + "?figure=not_updated",
+                    reverse("reviews:dashboard"),
+                    reverse("public:plan", args=[PLAN]),
+                    reverse("consultation:list", args=[draft.slug]),
+                ],
+            }
+        yield made
         transaction.set_rollback(True)
 
 
 def pattern_of(path):
+    """The view of a partnership's page (None for any other address: the crawl keeps to the
+    partnership's pages)."""
+    if not path.startswith(PREFIX + "/"):
+        return None
     try:
-        match = resolve(path)
+        match = resolve(path.removeprefix(PREFIX))
     except Resolver404:
         return None
     return match.view_name

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ProgressUpdate
@@ -52,13 +53,19 @@ def hidden_fields(page):
 
 
 def sign_in(browser, user, url):
-    return browser.post("/sign-in/?next=" + url, {"username": user.username, "password": PASSWORD})
+    return browser.post(
+        reverse("login") + "?next=" + url, {"username": user.username, "password": PASSWORD}
+    )
+
+
+def update_url(action):
+    return reverse("actions:update", args=[action.pk])
 
 
 def post_the_update_after_the_session_ran_out(browser, officer, action, narrative=TYPED):
     """The officer opens the action's update form, is away for longer than the idle period,
     then saves what they typed: they are sent to the sign-in page (which the browser opens)."""
-    url = f"/p/lewisham/actions/{action.pk}/update/"
+    url = update_url(action)
     browser.force_login(officer)
     typed = hidden_fields(browser.get(url)) | {
         "quarter": "4",
@@ -70,13 +77,13 @@ def post_the_update_after_the_session_ran_out(browser, officer, action, narrativ
     with after_the_session_ran_out():
         response = browser.post(url, typed)
     assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in/?next=")
+    assert response["Location"].startswith(reverse("login") + "?next=")
     return browser.get(response["Location"])
 
 
 def test_a_form_posted_after_the_session_ran_out_comes_back_after_signing_in(officer, led_action):
     browser = Client()
-    url = f"/p/lewisham/actions/{led_action.pk}/update/"
+    url = update_url(led_action)
     # Not signed in any more: the post is kept, not saved, and the officer is asked to sign in
     # again.
     sign_in_page = post_the_update_after_the_session_ran_out(browser, officer, led_action)
@@ -98,12 +105,12 @@ def test_a_form_kept_when_the_session_ran_out_is_not_handed_to_the_next_person_t
     officer, colleague, led_action
 ):
     browser = Client()
-    url = f"/p/lewisham/actions/{led_action.pk}/update/"
+    url = update_url(led_action)
     post_the_update_after_the_session_ran_out(browser, officer, led_action)
     signed_in = sign_in(browser, colleague, url)
     page = browser.get(url)
     # Nor later, once the colleague has signed out and the officer signs in.
-    browser.post("/sign-out/")
+    browser.post(reverse("logout"))
     sign_in(browser, officer, url)
     officers_page = browser.get(url).content.decode()
 
@@ -117,7 +124,7 @@ def test_a_form_kept_when_the_session_ran_out_is_not_handed_to_the_next_person_t
 
 def test_a_post_that_does_not_say_who_it_was_shown_to_is_not_kept(officer, led_action):
     browser = Client()
-    url = f"/p/lewisham/actions/{led_action.pk}/update/"
+    url = update_url(led_action)
     with after_the_session_ran_out():
         response = browser.post(url, {"narrative": TYPED})
         sign_in_page = browser.get(response["Location"]).content.decode()
@@ -134,7 +141,7 @@ def test_a_post_claiming_to_have_been_shown_to_someone_without_their_signature_i
     officer, led_action, shown_to
 ):
     browser = Client()
-    url = f"/p/lewisham/actions/{led_action.pk}/update/"
+    url = update_url(led_action)
     browser.force_login(officer)
     typed = hidden_fields(browser.get(url))
     forged = {name: shown_to for name in typed if name not in {"action_version", "update_version"}}
@@ -152,9 +159,9 @@ def test_a_typed_form_is_only_handed_back_to_the_page_it_was_posted_to(officer, 
     post_the_update_after_the_session_ran_out(
         browser, officer, led_action, narrative="Kept for its own page."
     )
-    sign_in(browser, officer, "/p/lewisham/actions/mine/")
+    sign_in(browser, officer, reverse("actions:mine"))
 
-    assert "Kept for its own page." not in browser.get("/p/lewisham/actions/mine/").content.decode()
+    assert "Kept for its own page." not in browser.get(reverse("actions:mine")).content.decode()
 
 
 # The comment form keeps what was typed the same way.
@@ -166,7 +173,7 @@ def consulted_plan():
 
 
 def post_a_comment_after_the_session_ran_out(browser, person, plan):
-    url = f"/p/lewisham/plans/{plan.slug}/comments/new/"
+    url = reverse("consultation:add", args=[plan.slug])
     browser.force_login(person)
     typed = hidden_fields(browser.get(url)) | {"text": "Typed while signed out."}
     with after_the_session_ran_out():

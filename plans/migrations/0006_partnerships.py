@@ -39,10 +39,12 @@ def into_one_partnership(apps, schema_editor):
     ):
         return
     name = settings.PARTNERSHIP_NAME
-    partnership = Partnership.objects.create(
-        name=name,
-        slug=os.environ.get("PARTNERSHIP_SLUG") or slugify(name)[:60] or "partnership",
-    )
+    partnership = Partnership.objects.filter(name__iexact=name).first()
+    if partnership is None:
+        partnership = Partnership.objects.create(
+            name=name,
+            slug=os.environ.get("PARTNERSHIP_SLUG") or slugify(name)[:60] or "partnership",
+        )
     for model_name in ["Strategy", "AnnualPlan", "HistoricalStrategy", "HistoricalAnnualPlan"]:
         apps.get_model("plans", model_name).objects.update(partnership=partnership)
     partnership.partners.set(Agency.objects.all())

@@ -2,7 +2,6 @@
 spreadsheet (xlsx) or CSV. Each is built from the same ``QuarterlyReview`` as the quarterly page,
 so a closed quarter's downloads are its snapshot, as the meeting saw it."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -20,12 +19,13 @@ from ..outputs.spreadsheets import build_csv, build_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _review(slug, quarter) -> QuarterlyReview:
-    """The review of the plan's quarter; 404 for an unknown plan or a quarter outside 1–4."""
+def _plan_and_review(slug, quarter) -> tuple[AnnualPlan, QuarterlyReview]:
+    """The plan (with its partnership) and the review of its quarter; 404 for an unknown plan
+    or a quarter outside 1–4."""
     if quarter not in QUARTER_NUMBERS:
         raise Http404("A plan's quarters are numbered 1 to 4.")
-    plan = get_object_or_404(AnnualPlan, slug=slug)
-    return review_for(plan, quarter)
+    plan = get_object_or_404(AnnualPlan.objects.select_related("partnership"), slug=slug)
+    return plan, review_for(plan, quarter)
 
 
 def filename(review: QuarterlyReview, suffix: str) -> str:
@@ -46,8 +46,8 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @permission_required("plans.view_annualplan", raise_exception=True)
 def pack_pdf(request, slug, quarter):
     """The meeting pack: the quarterly review as a PDF to attach to committee papers."""
-    review = _review(slug, quarter)
-    pdf = build_pack(review, settings.PARTNERSHIP_NAME)
+    plan, review = _plan_and_review(slug, quarter)
+    pdf = build_pack(review, plan.partnership.name)
     return _download(pdf, "application/pdf", filename(review, "pack.pdf"))
 
 
@@ -55,8 +55,8 @@ def pack_pdf(request, slug, quarter):
 @permission_required("plans.view_annualplan", raise_exception=True)
 def actions_xlsx(request, slug, quarter):
     """Every action of the quarter as an Excel workbook, with filters and a summary sheet."""
-    review = _review(slug, quarter)
-    workbook = build_xlsx(review, settings.PARTNERSHIP_NAME)
+    plan, review = _plan_and_review(slug, quarter)
+    workbook = build_xlsx(review, plan.partnership.name)
     return _download(workbook, XLSX, filename(review, "actions.xlsx"))
 
 
@@ -64,5 +64,5 @@ def actions_xlsx(request, slug, quarter):
 @permission_required("plans.view_annualplan", raise_exception=True)
 def actions_csv(request, slug, quarter):
     """Every action of the quarter as CSV (UTF-8, opens cleanly in Excel)."""
-    review = _review(slug, quarter)
+    _plan, review = _plan_and_review(slug, quarter)
     return _download(build_csv(review), "text/csv; charset=utf-8", filename(review, "actions.csv"))

@@ -5,10 +5,11 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agencies import roles
 from plans.models import AnnualPlan
-from tests.conftest import in_role
+from tests.conftest import PREFIX, in_role
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -54,13 +55,13 @@ def test_it_is_readable_by_everyone_who_may_read_actions(client, led_action, who
     assert led_action.text in text_of(response)
 
 
-def test_it_refuses_someone_without_permission_to_read_actions(client, led_action):
+def test_it_is_not_found_for_someone_without_a_role_in_the_partnership(client, led_action):
     client.force_login(UserFactory(username="no-role"))
 
     response = client.get(led_action.get_absolute_url())
 
-    assert response.status_code == 403
-    assert "You cannot do that" in text_of(response)
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
     assert led_action.text not in text_of(response)
 
 
@@ -68,7 +69,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client, led_action):
     response = client.get(led_action.get_absolute_url())
 
     assert response.status_code == 302
-    assert response.url == f"/sign-in/?next=/actions/{led_action.pk}/"
+    assert response.url == f"{reverse('login')}?next={PREFIX}/actions/{led_action.pk}/"
 
 
 def test_it_answers_not_found_for_an_unknown_action(member_client):

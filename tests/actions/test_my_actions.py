@@ -10,9 +10,10 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agencies import roles
-from tests.conftest import in_role
+from tests.conftest import PREFIX, in_role
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -31,7 +32,7 @@ from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
-URL = "/p/lewisham/actions/mine/"
+URL = PREFIX + "/actions/mine/"
 
 
 def listed(response):
@@ -93,15 +94,22 @@ def test_it_sends_an_anonymous_visitor_to_sign_in(client):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response.url == f"/sign-in/?next={URL}"
+    assert response.url == f"{reverse('login')}?next={URL}"
 
 
-def test_it_refuses_someone_without_permission_to_view_actions(client):
+def test_it_is_not_found_for_someone_without_a_role_in_the_partnership(client):
     client.force_login(UserFactory(username="no-role"))
 
     response = client.get(URL)
 
-    assert response.status_code == 403
+    assert response.status_code == 404
+
+
+def test_its_address_without_the_partnership_leads_to_the_officers_partnership(officer_client):
+    response = officer_client.get("/actions/mine/?late=yes")
+
+    assert response.status_code == 302
+    assert response.url == f"{URL}?late=yes"
 
 
 def test_it_shows_a_chair_who_leads_nothing_an_empty_list(member_client):
@@ -636,9 +644,9 @@ def test_it_tells_an_officer_on_the_home_page_how_many_actions_they_lead(
     led(lead_agency, strand)
     led(lead_agency, strand)
 
-    response = officer_client.get("/")
+    response = officer_client.get(reverse("home"))
 
-    assert 'href="/p/lewisham/actions/mine/">You or your agency lead 2 actions</a>' in html(response)
+    assert f'href="{URL}">You or your agency lead 2 actions</a>' in html(response)
 
 
 def test_it_links_the_home_page_to_the_actions_needing_an_update(
@@ -648,11 +656,9 @@ def test_it_links_the_home_page_to_the_actions_needing_an_update(
     ProgressUpdateFactory(action=led(lead_agency, strand), quarter=4)
     led(lead_agency, strand)
 
-    response = officer_client.get("/")
+    response = officer_client.get(reverse("home"))
 
-    assert 'href="/p/lewisham/actions/mine/?update_due=yes">2 need an update for Q4 2017-18</a>' in html(
-        response
-    )
+    assert f'href="{URL}?update_due=yes">2 need an update for Q4 2017-18</a>' in html(response)
 
 
 def test_the_home_pages_update_link_lists_the_actions_it_counts(
@@ -661,7 +667,7 @@ def test_the_home_pages_update_link_lists_the_actions_it_counts(
     due = led(lead_agency, strand)
     ProgressUpdateFactory(action=led(lead_agency, strand), quarter=4)
 
-    response = officer_client.get("/p/lewisham/actions/mine/?update_due=yes")
+    response = officer_client.get(f"{URL}?update_due=yes")
 
     assert listed(response) == [due.pk]
 
@@ -669,18 +675,18 @@ def test_the_home_pages_update_link_lists_the_actions_it_counts(
 def test_it_does_not_link_to_updates_on_the_home_page_when_none_is_due(officer_client, led_action):
     ProgressUpdateFactory(action=led_action, quarter=4)
 
-    response = officer_client.get("/")
+    response = officer_client.get(reverse("home"))
 
     assert "You or your agency lead 1 action" in text_of(response)
     assert "update_due" not in html(response)
 
 
 def test_it_shows_no_action_count_on_the_home_page_to_a_chair(member_client, led_action):
-    response = member_client.get("/")
+    response = member_client.get(reverse("home"))
 
     assert response.status_code == 200
     assert "You or your agency lead" not in text_of(response)
-    assert "/p/lewisham/actions/mine/" not in html(response)
+    assert URL not in html(response)
 
 
 def test_it_shows_no_action_count_to_an_officer_who_leads_nothing(client):
@@ -689,6 +695,7 @@ def test_it_shows_no_action_count_to_an_officer_who_leads_nothing(client):
     ActionFactory()
     client.force_login(officer)
 
-    response = client.get("/")
+    response = client.get(reverse("home"))
 
+    assert response.status_code == 200
     assert "You or your agency lead" not in text_of(response)

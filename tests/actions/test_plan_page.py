@@ -7,8 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from agencies.models import Agency
+from tests.conftest import PREFIX
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -40,11 +42,12 @@ def headings(response):
 def test_it_sends_an_anonymous_visitor_from_a_plan_to_sign_in(client):
     plan = AnnualPlanFactory(slug="safer-lewisham-17-18")
 
-    response = client.get("/p/lewisham/plans/safer-lewisham-17-18/")
+    response = client.get(PREFIX + "/plans/safer-lewisham-17-18/")
 
     assert response.status_code == 302
-    assert response.url == f"/sign-in/?next={plan.get_absolute_url()}"
-    assert plan.get_absolute_url() == "/p/lewisham/plans/safer-lewisham-17-18/"
+    assert response.url == f"{reverse('login')}?next={plan.get_absolute_url()}"
+    assert reverse("login") == PREFIX + "/sign-in/"
+    assert plan.get_absolute_url() == PREFIX + "/plans/safer-lewisham-17-18/"
 
 
 def test_it_answers_not_found_for_an_unknown_plan(member_client):
@@ -347,9 +350,11 @@ def test_it_shows_a_plan_in_as_many_queries_whatever_its_number_of_actions(membe
 def test_it_shows_a_plan_in_a_handful_of_queries(member_client, django_assert_max_num_queries):
     plan = plan_with_actions(20, strands=3, themes=2)
 
-    # Session, user, the two permission look-ups, saving the session (it is saved on every
-    # request so that it expires after inactivity: 3 queries), then the page's own queries.
-    with django_assert_max_num_queries(17):
+    # The partnership of the address and the person's membership of it, session, user, the
+    # person's own permissions and their role's (the role and its group's permissions), the
+    # person's partnerships (the header's), saving the session (it is saved on every request so
+    # that it expires after inactivity: 3 queries), then the page's own queries.
+    with django_assert_max_num_queries(21):
         response = member_client.get(plan.get_absolute_url())
 
     assert response.status_code == 200

@@ -1,4 +1,7 @@
-"""Resetting a forgotten password by e-mail: Django's views with GOV.UK forms and wording."""
+"""Resetting a forgotten password by e-mail: Django's views with GOV.UK forms and wording.
+
+The pages are reached from a partnership's sign-in page (where its pages send someone signed
+out), under its address; they work the same at the site's root."""
 
 import os
 import re
@@ -8,7 +11,10 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.test.utils import override_script_prefix
+from django.urls import reverse
 
+from tests.conftest import PREFIX
 from tests.factories import UserFactory
 from tests.pages import text_of
 
@@ -16,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "a-long-new-passphrase-for-officers"
-LINK = re.compile(r"http://testserver(/sign-in/reset/[^/\s]+/[^/\s]+/)")
+LINK = re.compile(rf"http://testserver({PREFIX}/sign-in/reset/[^/\s]+/[^/\s]+/)")
+ROOT_LINK = re.compile(r"http://testserver(/sign-in/reset/[^/\s]+/[^/\s]+/)")
 
 
 @pytest.fixture
@@ -31,8 +38,15 @@ def main_text(response):
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 
+def at_the_root():
+    """Requests at the site's root (no /p/<slug>/) with the root's script prefix, as the server
+    sets it for each request: Django's test client does not, and the tests otherwise work under
+    their partnership's."""
+    return override_script_prefix("/")
+
+
 def ask_for_a_link(client, email="officer@lewisham.example.gov.uk"):
-    return client.post("/sign-in/reset/", {"email": email})
+    return client.post(reverse("password_reset"), {"email": email})
 
 
 def link_in(message):
@@ -47,15 +61,16 @@ def open_the_link(client, mailoutbox):
 
 
 def test_the_sign_in_page_links_to_password_reset(client):
-    response = client.get("/sign-in/")
+    response = client.get(reverse("login"))
 
-    assert '<a class="govuk-link" href="/sign-in/reset/">Forgotten your password?</a>' in (
-        response.content.decode()
+    assert (
+        f'<a class="govuk-link" href="{reverse("password_reset")}">Forgotten your password?</a>'
+        in response.content.decode()
     )
 
 
 def test_it_shows_the_reset_page_to_an_anonymous_visitor(client):
-    response = client.get("/sign-in/reset/")
+    response = client.get(reverse("password_reset"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -69,7 +84,7 @@ def test_it_sends_a_link_to_the_accounts_address(client, officer, mailoutbox):
     response = ask_for_a_link(client)
 
     assert response.status_code == 302
-    assert response.url == "/sign-in/reset/sent/"
+    assert response.url == reverse("password_reset_done")
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["officer@lewisham.example.gov.uk"]
@@ -100,14 +115,14 @@ def test_it_says_the_same_whether_or_not_the_address_has_an_account(client, offi
     unknown_response = ask_for_a_link(client, "nobody@example.org")
     unknown = client.get(unknown_response.url)
 
-    assert unknown_response.url == "/sign-in/reset/sent/"
+    assert unknown_response.url == reverse("password_reset_done")
     assert main_text(known) == main_text(unknown)
     assert "If the address you entered belongs to an account" in main_text(unknown)
     assert len(mailoutbox) == 1  # only the real account was sent a link
 
 
 def test_it_asks_for_an_email_address_when_the_form_is_empty(client, mailoutbox):
-    response = client.post("/sign-in/reset/", {"email": ""})
+    response = client.post(reverse("password_reset"), {"email": ""})
 
     assert response.status_code == 200
     assert "Error: Reset your password" in text_of(response)
@@ -116,7 +131,7 @@ def test_it_asks_for_an_email_address_when_the_form_is_empty(client, mailoutbox)
 
 
 def test_it_explains_a_badly_written_email_address(client):
-    response = client.post("/sign-in/reset/", {"email": "officer-at-lewisham"})
+    response = client.post(reverse("password_reset"), {"email": "officer-at-lewisham"})
 
     page = text_of(response)
     assert "There is a problem" in page
@@ -189,12 +204,12 @@ def test_a_new_password_set_through_the_link_signs_in(client, officer, mailoutbo
     form_url = open_the_link(client, mailoutbox)
 
     response = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert response.url == "/sign-in/reset/done/"
+    assert response.url == reverse("password_reset_complete")
     done = client.get(response.url)
     assert "Your password has been changed" in text_of(done)
-    assert '<a class="govuk-link" href="/sign-in/">Sign in</a>' in done.content.decode()
+    assert f'<a class="govuk-link" href="{reverse("login")}">Sign in</a>' in done.content.decode()
 
-    signed_in = client.post("/sign-in/", {"username": "officer", "password": NEW_PASSWORD})
+    signed_in = client.post(reverse("login"), {"username": "officer", "password": NEW_PASSWORD})
 
     assert signed_in.status_code == 302
     assert "_auth_user_id" in client.session
@@ -205,7 +220,7 @@ def test_the_old_password_no_longer_signs_in_after_a_reset(client, officer, mail
     form_url = open_the_link(client, mailoutbox)
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    client.post("/sign-in/", {"username": "officer", "password": "correct-horse-battery"})
+    client.post(reverse("login"), {"username": "officer", "password": "correct-horse-battery"})
 
     assert "_auth_user_id" not in client.session
 
@@ -220,17 +235,37 @@ def test_the_link_works_only_once(client, officer, mailoutbox):
 
     assert response.status_code == 200
     assert "This link has expired" in text_of(response)
-    assert '<a class="govuk-link" href="/sign-in/reset/">Ask for a new link</a>' in (
-        response.content.decode()
+    assert (
+        f'<a class="govuk-link" href="{reverse("password_reset")}">Ask for a new link</a>'
+        in response.content.decode()
     )
 
 
 def test_a_made_up_link_shows_the_expired_page(client, officer):
-    response = client.get("/sign-in/reset/MQ/not-a-real-token/")
+    response = client.get(reverse("password_reset_confirm", args=["MQ", "not-a-real-token"]))
 
     assert response.status_code == 200
     assert "This link has expired" in text_of(response)
     assert 'name="new_password1"' not in response.content.decode()
+
+
+def test_at_the_root_the_link_and_the_pages_are_the_roots(client, officer, mailoutbox):
+    """Someone who asks at the site's root, of no partnership, is sent a link to the root's
+    pages, and resets their password there."""
+    with at_the_root():
+        response = client.post("/sign-in/reset/", {"email": officer.email})
+        link = ROOT_LINK.search(mailoutbox[-1].body).group(1)
+        form_url = client.get(link).url
+        changed = client.post(
+            form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
+
+    assert response.url == "/sign-in/reset/sent/"
+    assert PREFIX not in mailoutbox[-1].body
+    assert form_url.startswith("/sign-in/reset/")
+    assert changed.url == "/sign-in/reset/done/"
+    officer.refresh_from_db()
+    assert officer.check_password(NEW_PASSWORD)
 
 
 def test_no_link_is_sent_to_a_switched_off_account(client, mailoutbox):

@@ -6,15 +6,20 @@ Our own pages are checked by every browser test: the `page` fixture fails a test
 violation (tests/browser/conftest.py).
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from playwright.sync_api import expect
 
+from partnerships.context import everywhere, root_prefix
 from tests.browser.conftest import DEMO_PASSWORD, watch_for_csp_violations
+from tests.conftest import PREFIX
+from tests.factories import SuperuserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,47 +66,104 @@ def test_an_inline_script_or_style_is_refused_and_reported(watched, live_server)
     assert "style-src" in text
 
 
-def sign_in_to_admin(page, base_url):
-    page.goto(base_url + "/p/lewisham/admin/login/")
-    page.get_by_label("Username").fill("admin")
+def sign_in_to_admin(page, base_url, username="admin", at=PREFIX):
+    """Sign in to Plan administration: the partnership's (the demo's administrator), or with
+    `at=""` the site's."""
+    page.goto(f"{base_url}{at}/admin/login/")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#site-name")).to_be_visible()
 
 
-def admin_pages():
-    """The changelist, add and first change and history page of every model in admin, and the
-    add page as a related-object popup (where admin allows adding)."""
-    request = RequestFactory().get("/p/lewisham/admin/")
-    request.user = get_user_model().objects.get(username="admin")
+# The models only the site's administrators look after, in the site's admin (/admin/): a
+# partnership's administrators do not see them in theirs.
+SITE_ADMINISTRATORS_ONLY = {
+    "partnerships.OversightBody",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+}
+
+
+@contextmanager
+def in_the_sites_own_admin():
+    """The site's admin (/admin/): no partnership in force, and the site's root addresses."""
+    previous = get_script_prefix()
+    set_script_prefix(root_prefix())
+    try:
+        with everywhere():
+            yield
+    finally:
+        set_script_prefix(previous)
+
+
+def admin_pages(user):
+    """The changelist, add and first change and history page of every model in the admin the
+    person is in (the partnership's, or the site's inside `in_the_sites_own_admin`) and may
+    see, and the add page as a related-object popup (where admin allows adding); and the
+    models they may not see."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    pages, hidden = [], set()
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
+        if not model_admin.has_view_permission(request):
+            hidden.add(opts.label)
+            continue
         name = f"admin:{opts.app_label}_{opts.model_name}"
-        yield reverse(f"{name}_changelist")
+        pages.append(reverse(f"{name}_changelist"))
         if model_admin.has_add_permission(request):
-            yield reverse(f"{name}_add")
-            yield reverse(f"{name}_add") + "?_to_field=id&_popup=1"
-        first = model._default_manager.order_by("pk").first()
+            pages.append(reverse(f"{name}_add"))
+            pages.append(reverse(f"{name}_add") + "?_to_field=id&_popup=1")
+        first = model_admin.get_queryset(request).order_by("pk").first()
         if first is not None:
-            yield reverse(f"{name}_change", args=[first.pk])
-            yield reverse(f"{name}_history", args=[first.pk])
+            pages.append(reverse(f"{name}_change", args=[first.pk]))
+            pages.append(reverse(f"{name}_history", args=[first.pk]))
+    return pages, hidden
+
+
+def open_every_page(page, base_url, paths):
+    for path in paths:
+        response = page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        assert response.status < 400, f"{path} answered {response.status}"
 
 
 def test_every_admin_page_works_under_the_policy(watched, live_server, demo_data):
+    """The partnership's Plan administration, as its administrator (the demo's "admin")."""
     page, violations, errors = watched
     sign_in_to_admin(page, live_server.url)
-    opened = []
+    paths, hidden = admin_pages(get_user_model().objects.get(username="admin"))
 
-    for path in admin_pages():
-        response = page.goto(live_server.url + path)
-        page.wait_for_load_state("load")
-        opened.append(path)
-        assert response.status < 400, f"{path} answered {response.status}"
+    open_every_page(page, live_server.url, paths)
 
-    assert len(opened) > 20
+    assert len(paths) > 20
+    assert all(path.startswith(PREFIX + "/admin/") for path in paths)
+    assert hidden <= SITE_ADMINISTRATORS_ONLY
     assert violations == []
     assert errors == []
     assert "'unsafe-inline'" not in str(settings.CONTENT_SECURITY_POLICY)
+
+
+def test_every_page_of_the_sites_own_admin_works_under_the_policy(
+    watched, live_server, demo_data
+):
+    """The site's admin (/admin/), as a site administrator: every model, the partnerships and
+    oversight bodies among them."""
+    page, violations, errors = watched
+    site_administrator = SuperuserFactory(username="site-administrator", password=DEMO_PASSWORD)
+    sign_in_to_admin(page, live_server.url, "site-administrator", at="")
+    with in_the_sites_own_admin():
+        paths, hidden = admin_pages(site_administrator)
+
+    open_every_page(page, live_server.url, paths)
+
+    assert hidden == set()
+    assert reverse("admin:partnerships_oversightbody_add").removeprefix(PREFIX) in paths
+    assert not any(path.startswith(PREFIX) for path in paths)
+    assert violations == []
+    assert errors == []
 
 
 def test_admin_widgets_work_under_the_policy(watched, live_server, demo_data):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from consultation.models import Comment
+from partnerships.models import OversightBody
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -141,10 +142,26 @@ def test_the_form_of_a_plan_not_in_consultation_explains_why(member_client):
 
 
 def test_someone_without_the_permission_to_comment_may_not(client, plan):
-    client.force_login(UserFactory())
+    """The people of a body that oversees the partnership read its plans but have no role in
+    it, so no permission to comment."""
+    overseer = UserFactory()
+    body = OversightBody.objects.create(
+        name="Office of the Police and Crime Commissioner", slug="opcc"
+    )
+    body.covers.add(plan.partnership)
+    body.members.add(overseer)
+    client.force_login(overseer)
 
     assert client.get(add_url(plan)).status_code == 403
     assert client.post(add_url(plan), {"text": "Hello"}).status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_someone_not_of_the_partnership_is_told_the_plan_is_not_there(client, plan):
+    client.force_login(UserFactory())
+
+    assert client.get(add_url(plan)).status_code == 404
+    assert client.post(add_url(plan), {"text": "Hello"}).status_code == 404
     assert not Comment.objects.exists()
 
 

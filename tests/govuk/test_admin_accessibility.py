@@ -6,6 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from agencies import roles
+from tests.conftest import in_role
 from tests.factories import StrandFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ def test_a_strands_action_rows_name_each_input_and_select(admin_client):
 
 
 def test_a_users_date_and_time_inputs_are_named(admin_client):
-    someone = UserFactory()
+    someone = in_role(UserFactory(), roles.OFFICERS)
 
     html = admin_client.get(reverse("admin:auth_user_change", args=[someone.pk])).content.decode()
 

@@ -3,6 +3,7 @@ for which quarters, what is refused, and that nobody's figure is lost."""
 
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -90,7 +91,7 @@ def test_anyone_signed_out_is_asked_to_sign_in(client, indicator):
     response = client.get(record_url(indicator))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in/")
+    assert response["Location"] == reverse("login") + "?next=" + quote(record_url(indicator))
 
 
 # Bad values ----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ migrated back."""
 from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from agencies import roles
 from plans.models import QuarterClosure
+from tests.conftest import in_role
 from tests.factories import UserFactory
 
 # The migration that gave existing role groups the quarter permissions, when closures were the
@@ -121,10 +121,8 @@ def test_the_closures_move_to_the_plans_with_their_history(reviews_era):
 def test_the_groups_keep_their_quarter_permissions_as_the_plans(reviews_era):
     migrate(latest())
 
-    chair = UserFactory()
-    chair.groups.add(Group.objects.get(name=roles.CHAIR_AND_MEMBERS))
-    administrator = UserFactory()
-    administrator.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    chair = in_role(UserFactory(), roles.CHAIR_AND_MEMBERS)
+    administrator = in_role(UserFactory(), roles.ADMINISTRATORS)
     assert chair.has_perm("plans.close_quarter")
     assert not chair.has_perm("plans.reopen_quarter")
     assert administrator.has_perm("plans.close_quarter")

@@ -10,11 +10,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from plans.models import AnnualPlan
 from tests.closing import close_quarter
+from tests.conftest import PREFIX
 from tests.factories import (
     ActionFactory,
     ActionSubItemFactory,
@@ -43,7 +45,7 @@ def close(plan, quarter, by=None):
 
 
 def url(plan):
-    return f"/p/lewisham/public/{plan.slug}/"
+    return f"{PREFIX}/public/{plan.slug}/"
 
 
 @pytest.fixture
@@ -80,6 +82,15 @@ def test_a_signed_in_member_reads_it_too(member_client, plan):
     assert member_client.get(url(plan)).status_code == 200
 
 
+def test_someone_signed_in_without_a_role_in_the_partnership_reads_it_too(client, plan):
+    """Every other page of the partnership is not found for them (404): not its public ones."""
+    client.force_login(UserFactory(username="no-role"))
+
+    assert client.get(url(plan)).status_code == 200
+    assert client.get(PREFIX + "/public/").status_code == 200
+    assert client.get(plan.get_absolute_url()).status_code == 404
+
+
 def test_it_refuses_a_post(client, plan):
     assert client.post(url(plan)).status_code == 405
     assert client.post("/p/lewisham/public/").status_code == 405
@@ -92,7 +103,8 @@ def test_a_signed_out_reader_sees_no_internal_navigation_or_sign_out(client, pla
     assert "My updates" not in html
     assert "Dashboard" not in html
     assert "Plan administration" not in html
-    assert 'href="/sign-in/"' in html
+    assert f'href="{reverse("login")}"' in html
+    assert reverse("login") == PREFIX + "/sign-in/"
 
 
 def test_a_signed_out_readers_copy_may_be_cached_publicly(client, plan):

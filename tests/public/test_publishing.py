@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import AnnualPlan
+from tests.conftest import PREFIX
 from tests.factories import AnnualPlanFactory
 from tests.pages import text_of
 
@@ -36,10 +37,10 @@ def test_an_administrator_publishes_a_signed_off_plan(administrator_client, stat
     plan.refresh_from_db()
     assert plan.is_published
     assert response.redirect_chain == [(plan.get_absolute_url(), 302)]
-    public = f"http://testserver/public/{plan.slug}/"
+    public = f"http://testserver{PREFIX}/public/{plan.slug}/"
     assert f"{plan.title} is published: anyone can read it at {public}" in text_of(response)
     assert f'href="{public}"' in response.content.decode()
-    assert administrator_client.get(f"/p/lewisham/public/{plan.slug}/").status_code == 200
+    assert administrator_client.get(f"{PREFIX}/public/{plan.slug}/").status_code == 200
 
 
 def test_publishing_is_recorded_in_the_history(administrator_client, administrator, plan):
@@ -86,7 +87,7 @@ def test_unpublishing_takes_it_off_the_public_pages(administrator_client, client
     assert not AnnualPlan.objects.get(pk=plan.pk).is_published
     assert "Safer Lewisham Plan 18-19 has been taken off the public pages" in text_of(response)
     client.logout()
-    assert client.get("/p/lewisham/public/plan-18-19/").status_code == 404
+    assert client.get(f"{PREFIX}/public/plan-18-19/").status_code == 404
 
 
 def test_an_unknown_action_changes_nothing(administrator_client, plan):
@@ -143,8 +144,8 @@ def test_the_plan_page_of_a_published_plan_says_where_for_everyone(member_client
 
     text = text_of(response)
     today = timezone.localdate().strftime("%-d %B %Y")
-    assert f"Published on the public pages on {today} at /public/plan-18-19/" in text
-    assert 'href="/p/lewisham/public/plan-18-19/"' in response.content.decode()
+    assert f"Published on the public pages on {today} at {PREFIX}/public/plan-18-19/" in text
+    assert f'href="{PREFIX}/public/plan-18-19/"' in response.content.decode()
     assert publish_url(plan) not in response.content.decode()
 
 

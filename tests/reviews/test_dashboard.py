@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import AnnualPlan
@@ -17,6 +18,7 @@ from reviews.building import review_for
 from reviews.dashboard import plans_at_a_glance
 from reviews.figures import Figures
 from tests.closing import close_quarter
+from tests.conftest import PREFIX
 from tests.factories import (
     ActionFactory,
     AnnualPlanFactory,
@@ -30,7 +32,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-URL = "/p/lewisham/dashboard/"
+URL = PREFIX + "/dashboard/"
 # In Q3 2017-18 (October to December 2017): the 2017-18 plan's reporting quarter is Q3.
 IN_Q3 = date(2017, 11, 15)
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password
@@ -290,13 +292,13 @@ def test_it_sends_someone_not_signed_in_to_sign_in(client):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response.url.startswith("/sign-in/")
+    assert response.url == f"{reverse('login')}?next={URL}"
 
 
-def test_it_refuses_someone_without_the_right_to_read_plans(client):
+def test_it_is_not_found_for_someone_signed_in_without_a_role_in_the_partnership(client):
     client.force_login(UserFactory())
 
-    assert client.get(URL).status_code == 403
+    assert client.get(URL).status_code == 404
 
 
 def test_it_rejects_post(member_client):
@@ -390,7 +392,8 @@ def test_it_escapes_plan_titles(member_client):
 
 
 def sign_in(client, user):
-    return client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
+    """Sign in on the partnership's sign-in page, without a page to return to."""
+    return client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
 
 
 def test_the_chair_lands_on_the_dashboard(client, member):
@@ -406,8 +409,8 @@ def test_a_superuser_lands_on_the_dashboard(client, superuser):
 
 
 def test_an_officer_still_lands_on_my_actions(client, officer):
-    assert sign_in(client, officer).url == "/p/lewisham/actions/mine/"
+    assert sign_in(client, officer).url == reverse("actions:mine")
 
 
 def test_someone_who_may_not_read_plans_lands_on_the_home_page(client):
-    assert sign_in(client, UserFactory()).url == "/"
+    assert sign_in(client, UserFactory()).url == reverse("home")

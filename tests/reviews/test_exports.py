@@ -325,16 +325,33 @@ def test_someone_signed_out_is_sent_to_sign_in(client, name):
     response = client.get(url(plan.slug, 3, name))
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/sign-in/")
+    assert response["Location"].startswith(reverse("login") + "?next=")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [name for name, *_ in DOWNLOADS])
-def test_someone_without_permission_to_read_plans_is_refused(client, name):
+def test_someone_signed_in_without_a_role_in_the_partnership_is_not_found(client, name):
+    """Not a member of the partnership: its pages are not found (every role may read plans)."""
     client.force_login(UserFactory())
     plan = make_plan()
 
-    assert client.get(url(plan.slug, 3, name)).status_code == 403
+    assert client.get(url(plan.slug, 3, name)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_served_pack_and_workbook_name_the_plans_partnership(settings, member_client):
+    """Not the installation's setting: the partnership the plan belongs to."""
+    settings.PARTNERSHIP_NAME = "Some Other Partnership"
+    plan = make_plan()
+
+    pack = member_client.get(url(plan.slug, 3, "pack.pdf")).content
+    xlsx = member_client.get(url(plan.slug, 3, "actions.xlsx")).content
+
+    assert b"Some Other Partnership" not in pack
+    assert b"(Safer Lewisham Partnership)" in pack  # the PDF's author
+    workbook = load_workbook(io.BytesIO(xlsx))
+    assert workbook["Summary"]["A4"].value == "Safer Lewisham Partnership"
+    assert workbook.properties.creator == "Safer Lewisham Partnership"
 
 
 @pytest.mark.django_db
