@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from govuk.admin_accessibility import LabelledSplitDateTimeMixin
-
 from partnerships.context import current_partnership
 from partnerships.models import Membership
 
@@ -110,6 +109,7 @@ class UserAdmin(LabelledSplitDateTimeMixin, BaseUserAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in site_only]})
             for name, options in fieldsets
         ]
+
     # Groups as checkboxes, permissions as a plain list: admin's two-box "horizontal filter"
     # widget fails the accessibility checks (ARIA on its search icons).
     filter_horizontal = ()

@@ -61,6 +61,9 @@ class Agency(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.name
+
     # An agency's name and address are unique across the installation, not only among the
     # partnership's partners: check them against every agency.
     def validate_unique(self, exclude=None):
@@ -70,9 +73,6 @@ class Agency(models.Model):
     def validate_constraints(self, exclude=None):
         with scopes_disabled():
             super().validate_constraints(exclude=exclude)
-
-    def __str__(self):
-        return self.name
 
     @property
     def display_name(self):

@@ -5,6 +5,9 @@ from axes.utils import reset as reset_failed_sign_ins
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.shortcuts import resolve_url
 
+from partnerships.context import root_prefix
+from partnerships.middleware import may_enter
+
 from .forms import SignInForm
 from .roles import lands_on_my_actions
 
@@ -21,6 +24,11 @@ class SignInView(LoginView):
     def get_default_redirect_url(self):
         if self.next_page:
             return resolve_url(self.next_page)
+        partnership = getattr(self.request, "partnership", None)
+        if partnership is not None and not may_enter(self.request.user, partnership):
+            # Signed in on another partnership's sign-in page: to the site's root, which
+            # takes them to their own partnership (or the choice of theirs).
+            return root_prefix()
         return landing_url(self.request.user)
 
 

@@ -15,7 +15,6 @@ import django
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
-from django.urls import reverse
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,10 +35,11 @@ class Command(BaseCommand):
     refuses to run with DEBUG off unless forced), and says what it made and how long it took."""
 
     help = (
-        "Generate synthetic load data for performance measurement: plans in consecutive "
-        "financial years with priorities, strands, themes, timeframes, actions led by generated "
-        "agencies and officers, and quarterly progress updates. Everything it makes is named "
-        "with --prefix, and --clear removes it."
+        "Generate synthetic load data for performance measurement: fictional partnerships, each "
+        "with its chair and officers and its plans in consecutive financial years, with "
+        "priorities, strands, themes, timeframes, actions led by generated agencies and "
+        "officers, and quarterly progress updates. Everything it makes is named with --prefix, "
+        "and --clear removes it."
     )
 
     # benchmarks.load_data is imported in the methods, not at the top: it needs the models, and
@@ -48,7 +48,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         from benchmarks import load_data
 
-        parser.add_argument("--plans", type=int, default=100, help="Plans in all (default 100).")
+        parser.add_argument(
+            "--partnerships",
+            type=int,
+            default=1,
+            help="Partnerships to deal the plans out to, each with its own strategy, chair and "
+            "officers (default 1; 300 is every Community Safety Partnership of England and "
+            "Wales). Each needs a plan at least; the plans of given sizes are all in the first, "
+            "PREFIX-001.",
+        )
+        parser.add_argument(
+            "--plans",
+            type=int,
+            default=100,
+            help="Plans in all, across every partnership (default 100).",
+        )
         parser.add_argument(
             "--actions",
             type=int,
@@ -65,13 +79,15 @@ class Command(BaseCommand):
             "--big-plan-actions",
             type=int,
             default=2_000,
-            help="One plan has exactly this many actions (default 2,000; 0 for none).",
+            help="One plan (of the first partnership) has exactly this many actions (default "
+            "2,000; 0 for none).",
         )
         parser.add_argument(
             "--also-sizes",
             type=sizes_list,
             default=(),
-            help="More plans of exactly these sizes, e.g. 40,400 (for the benchmarks).",
+            help="More plans of exactly these sizes, e.g. 40,400 (for the benchmarks), also "
+            "in the first partnership.",
         )
         parser.add_argument(
             "--seed",
@@ -82,7 +98,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prefix",
             default=load_data.DEFAULT_PREFIX,
-            help="Slug and username prefix of everything made (default “%(default)s”).",
+            help="Slug and username prefix of everything made (default “%(default)s”): the "
+            "partnerships are PREFIX-001, PREFIX-002…",
         )
         parser.add_argument(
             "--clear",
@@ -110,14 +127,16 @@ class Command(BaseCommand):
                 deleted = load_data.clear_load_data(prefix)
                 self.stdout.write(
                     self.style.SUCCESS(
-                        f"Deleted the “{prefix}” load data: {deleted['plans']:,} plans, "
-                        f"{deleted['actions']:,} actions, {deleted['progress updates']:,} "
-                        "progress updates."
+                        f"Deleted the “{prefix}” load data: {deleted['partnerships']:,} "
+                        f"partnerships, {deleted['plans']:,} plans, {deleted['actions']:,} "
+                        f"actions, {deleted['progress updates']:,} progress updates, "
+                        f"{deleted['users']:,} users."
                     )
                 )
                 return
             sizes = load_data.LoadSizes(
                 plans=options["plans"],
+                partnerships=options["partnerships"],
                 actions=options["actions"],
                 updates=options["updates"],
                 big_plan_actions=options["big_plan_actions"],
@@ -139,24 +158,51 @@ class Command(BaseCommand):
                 "load data referring to it?"
             ) from error
 
+        self.report(summary, prefix)
+
+    def report(self, summary, prefix):
+        from benchmarks import load_data
+        from partnerships.context import partnership_url
+        from partnerships.models import Partnership
+
         counts = summary.counts
         if "cleared plans" in counts:
             self.stdout.write(f"Deleted the previous “{prefix}” load data first.")
+        partnerships = counts["partnerships"]
         self.stdout.write(
             self.style.SUCCESS(
-                f"Made {counts['plans']:,} plans, {counts['strands']:,} strands, "
+                f"Made {partnerships:,} partnership{'s' if partnerships != 1 else ''}, "
+                f"{counts['plans']:,} plans, {counts['strands']:,} strands, "
                 f"{counts['actions']:,} actions and {counts['progress updates']:,} progress "
                 f"updates ({counts['timeframes']:,} timeframes, {counts['partner links']:,} "
                 f"partner agency links, {counts['sub-items']:,} sub-items, "
-                f"{counts['agencies']:,} agencies, {counts['users']:,} users) "
-                f"in {summary.seconds:.1f} s."
+                f"{counts['agencies']:,} agencies, {counts['users']:,} users, "
+                f"{counts['memberships']:,} memberships) in {summary.seconds:.1f} s."
             )
         )
-        for slug, size in summary.sized_plans:
-            self.stdout.write(f"  {size:,} actions: {reverse('plans:detail', args=[slug])}")
+        first = Partnership.objects.get(slug=summary.first_partnership)
+        last = summary.partnerships[-1]
         self.stdout.write(
-            f"Users {prefix}-officer-1… and {summary.chair_username} have unusable passwords: "
-            "set one (manage.py changepassword) to sign in as them."
+            f"Partnerships: {first.slug} ({first.name})"
+            + (f" to {last}" if partnerships > 1 else "")
+            + "."
+        )
+        if summary.sized_plans:
+            self.stdout.write(f"The plans of given sizes are all in the first, {first.slug}:")
+        for slug, size in summary.sized_plans:
+            self.stdout.write(
+                f"  {size:,} actions: {partnership_url(first, 'plans:detail', slug=slug)}"
+            )
+        others = (
+            f"; the other partnerships' {load_data.people_prefix(prefix, 2)}-chair, "
+            f"{load_data.people_prefix(prefix, 2)}-officer-1…"
+            if partnerships > 1
+            else ""
+        )
+        self.stdout.write(
+            f"Users {summary.chair_username} (chair of {first.slug}) and {prefix}-officer-1… "
+            f"(its officers){others} have unusable passwords: set one (manage.py "
+            "changepassword) to sign in as them."
         )
 
 

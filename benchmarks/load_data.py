@@ -501,7 +501,9 @@ def generated_users(prefix: str):
 
 
 def generated_agencies(prefix: str):
-    return Agency.objects.filter(slug__in=agency_slugs(prefix))
+    # The base manager: the default one, picking agencies through their partnerships, misses an
+    # agency that is a partner of none even with the scoping off (as during a clear).
+    return Agency._base_manager.filter(slug__in=agency_slugs(prefix))
 
 
 def load_data_exists(prefix: str) -> bool:
@@ -570,7 +572,9 @@ def _clear(prefix: str) -> dict[str, int]:
     users = get_user_model().objects.filter(
         pk__in=list(generated_users(prefix).values_list("pk", flat=True))
     )
-    _delete_rows(Profile.objects.filter(user__in=users))
+    # The base manager, as for the agencies: the default one misses the profile of a person
+    # who is a member of no partnership.
+    _delete_rows(Profile._base_manager.filter(user__in=users))
     deleted["memberships"] = _delete_rows(
         Membership.objects.filter(Q(partnership__in=partnership_ids) | Q(user__in=users))
     )

@@ -31,15 +31,27 @@ from django_scopes import scopes_disabled
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
 from agencies import roles
 from agencies.models import Agency, Profile
-from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from indicators.models import (
+    Direction,
+    Frequency,
+    Indicator,
+    IndicatorDefinition,
+    IndicatorTarget,
+    IndicatorValue,
+    Unit,
+)
 from partnerships.context import acting_in
-from partnerships.models import Membership, Partnership, Role
+from partnerships.models import Membership, OversightBody, Partnership, Role
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from priorities.models import Priority, Strand
 
 # The bundled data file, found from this module so that it works from any checkout.
-DEMO_DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "safer_lewisham.yaml"
+DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
+DEMO_DATA_FILE = DEMO_DATA_DIR / "safer_lewisham.yaml"
+# The demo's partnerships, in the order they are loaded, and the installation's shared data.
+DEMO_PARTNERSHIP_FILES = [DEMO_DATA_FILE, DEMO_DATA_DIR / "eastmere.yaml"]
+DEMO_SHARED_FILE = DEMO_DATA_DIR / "shared.yaml"
 
 # One password for every demo user. It is printed on the console by `make run` and is only ever
 # set when DEBUG is on (see DemoLoader), so it guards nothing real.
@@ -219,6 +231,27 @@ def _current(row, name):
     return getattr(row, field.attname)
 
 
+def demo_login(username: str, item: dict, *, staff=False, superuser=False):
+    """One demo login, by username, with the demo password."""
+    user, _ = upsert(
+        get_user_model(),
+        username=username,
+        defaults={
+            "first_name": _text(item, "first_name"),
+            "last_name": _text(item, "last_name"),
+            "email": _text(item, "email"),
+            "is_active": True,
+            "is_staff": staff or superuser,
+            "is_superuser": superuser,
+        },
+    )
+    # Reset on every run, not only on creation: the command prints the logins, and a printed
+    # password that no longer works is worse than undoing a change to a demo account.
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
 def update_created_at(plan: AnnualPlan, quarter: int) -> datetime:
     """When a demo update for a quarter is dated: the 20th of its last month, 10:00 London."""
     last_day = Quarter(plan.financial_year, quarter).end_date
@@ -356,28 +389,11 @@ class DemoLoader:
                     defaults={"agency": agency, "job_title": _text(item, "job_title")},
                 )
             self.users[username] = user
-            self.summary.users.append((user, role, agency))
+            self.summary.users.append((user, role, agency, self.partnership))
 
     def load_user(self, username: str, role: str, item: dict):
         """One demo login, by username."""
-        is_administrator = role in STAFF_ROLES
-        user, _ = upsert(
-            get_user_model(),
-            username=username,
-            defaults={
-                "first_name": _text(item, "first_name"),
-                "last_name": _text(item, "last_name"),
-                "email": _text(item, "email"),
-                "is_active": True,
-                "is_staff": is_administrator,
-                "is_superuser": False,
-            },
-        )
-        # Reset on every run, not only on creation: the command prints the logins, and a printed
-        # password that no longer works is worse than undoing a change to a demo account.
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        return user
+        return demo_login(username, item, staff=role in STAFF_ROLES)
 
     # One annual plan and what it contains.
 
@@ -633,6 +649,7 @@ class DemoLoader:
                     self.agencies, item.get("source_agency"), "source agency", where
                 ),
                 "order": position,
+                "definition": self.definition(item.get("definition"), where),
             },
         )
         self.summary.indicators += 1
@@ -662,6 +679,117 @@ class DemoLoader:
                 },
             )
             self.summary.indicator_values += 1
+
+
+    def definition(self, slug, where: str):
+        """The shared indicator definition an indicator follows, by slug (None for none)."""
+        if not slug:
+            return None
+        definition = IndicatorDefinition.objects.filter(slug=slug).first()
+        if definition is None:
+            raise DemoDataError(
+                f'{where}: unknown shared indicator definition "{slug}" (shared.yaml defines '
+                "them)."
+            )
+        return definition
+
+
+# The installation's shared data: indicator definitions, oversight bodies, site administrators.
+
+
+@dataclass
+class SharedSummary:
+    definitions: int = 0
+    oversight_bodies: int = 0
+    # (user, what they are): the oversight bodies' people and the site administrators.
+    users: list = field(default_factory=list)
+    skipped_usernames: list = field(default_factory=list)
+
+
+def load_indicator_definitions(data: dict) -> SharedSummary:
+    """The shared indicator definitions of a shared data file (before the partnerships' files,
+    whose indicators follow them)."""
+    summary = SharedSummary()
+    where = "The shared data file"
+    items = _list(_mapping(data, where), "indicator_definitions", where)
+    with transaction.atomic():
+        for _, item, slug in _keyed(items, "slug", "definition", "definition slug", where):
+            item_where = f'Indicator definition "{slug}"'
+            upsert(
+                IndicatorDefinition,
+                slug=slug,
+                defaults={
+                    "name": _required(item, "name", item_where),
+                    "description": _text(item, "description"),
+                    "source": _text(item, "source"),
+                    "unit": _choice(item.get("unit", "number"), Unit.values, "unit", item_where),
+                    "direction": _choice(
+                        item.get("direction", "lower"), Direction.values, "direction", item_where
+                    ),
+                    "frequency": _choice(
+                        item.get("frequency", "quarterly"),
+                        Frequency.values,
+                        "frequency",
+                        item_where,
+                    ),
+                },
+            )
+            summary.definitions += 1
+    return summary
+
+
+def load_oversight(data: dict, *, create_users: bool, summary: SharedSummary) -> SharedSummary:
+    """The oversight bodies of a shared data file, with the partnerships they cover (loaded
+    before) and their people, and the site administrators; people only with DEBUG on."""
+    where = "The shared data file"
+    data = _mapping(data, where)
+    bodies = _list(data, "oversight_bodies", where)
+    site_administrators = _list(data, "site_administrators", where)
+    with transaction.atomic():
+        for _, item, slug in _keyed(bodies, "slug", "oversight body", "oversight body", where):
+            item_where = f'Oversight body "{slug}"'
+            body, _ = upsert(
+                OversightBody,
+                slug=slug,
+                defaults={
+                    "name": _required(item, "name", item_where),
+                    "kind": _choice(
+                        item.get("kind", OversightBody.Kind.OTHER),
+                        OversightBody.Kind.values,
+                        "kind",
+                        item_where,
+                    ),
+                },
+            )
+            covered = []
+            for partnership_slug in _list(item, "covers", item_where):
+                partnership = Partnership.objects.filter(slug=partnership_slug).first()
+                if partnership is None:
+                    raise DemoDataError(
+                        f'{item_where}: unknown partnership "{partnership_slug}" (load its file '
+                        "first)."
+                    )
+                covered.append(partnership)
+            body.covers.set(covered)
+            summary.oversight_bodies += 1
+            for _, person, username in _keyed(
+                _list(item, "members", item_where), "username", "member", "username", item_where
+            ):
+                if not create_users:
+                    summary.skipped_usernames.append(username)
+                    continue
+                user = demo_login(username, person)
+                body.members.add(user)
+                summary.users.append((user, f"oversight: {body.name}"))
+        for _, person, username in _keyed(
+            site_administrators, "username", "site administrator", "username", where
+        ):
+            if not create_users:
+                summary.skipped_usernames.append(username)
+                continue
+            user = demo_login(username, person, superuser=True)
+            summary.users.append((user, "site administrator"))
+    return summary
 
 
 def _decimal(value, where: str) -> Decimal | None:

@@ -5,7 +5,9 @@ page, where nobody's figure is overwritten unseen)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator, IndicatorTarget, IndicatorValue
+from partnerships.admin import SiteAdministratorsOnly
+
+from .models import Indicator, IndicatorDefinition, IndicatorTarget, IndicatorValue
 
 
 class IndicatorTargetInline(admin.StackedInline):
@@ -77,3 +79,13 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(IndicatorDefinition)
+class IndicatorDefinitionAdmin(SiteAdministratorsOnly, SimpleHistoryAdmin):
+    """Shared definitions are the site's (its administrators keep them); each partnership's
+    indicators choose one to follow."""
+
+    list_display = ["name", "source", "unit", "direction", "frequency"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ("name",)}

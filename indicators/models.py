@@ -38,25 +38,74 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(source_agency_id=agency_id)
 
 
+class Unit(models.TextChoices):
+    NUMBER = "number", "Number"
+    PERCENTAGE = "percentage", "Percentage"
+    RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Frequency(models.TextChoices):
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly (Q2 and Q4)"
+    ANNUAL = "annual", "Annual (Q4 only)"
+
+
+class IndicatorDefinition(models.Model):
+    """A measure defined once for every partnership that reports it, e.g. "Knife crime with
+    injury, police recorded, per quarter", so that an oversight body can compare it across
+    them. Kept by site administrators; a partnership's indicator follows one by choosing it."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, verbose_name="what it counts", help_text="What is counted, and how."
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where the figures come from, e.g. “Police recorded”."
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices, default=Unit.NUMBER)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.LOWER)
+    frequency = models.CharField(
+        max_length=20,
+        choices=Frequency.choices,
+        default=Frequency.QUARTERLY,
+        verbose_name="reported",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "shared indicator definition"
+
+    def __str__(self):
+        return self.name
+
+
 class Indicator(models.Model):
     """Something a plan measures, e.g. "Domestic Violence Protection Orders applied for", for the
     plan as a whole, one strand or one action."""
 
-    class Unit(models.TextChoices):
-        NUMBER = "number", "Number"
-        PERCENTAGE = "percentage", "Percentage"
-        RATE_PER_1000 = "rate_per_1000", "Rate per 1,000"
-
-    class Direction(models.TextChoices):
-        HIGHER = "higher", "Higher is better"
-        LOWER = "lower", "Lower is better"
-
-    class Frequency(models.TextChoices):
-        QUARTERLY = "quarterly", "Quarterly"
-        SIX_MONTHLY = "six_monthly", "Six-monthly (Q2 and Q4)"
-        ANNUAL = "annual", "Annual (Q4 only)"
+    Unit = Unit
+    Direction = Direction
+    Frequency = Frequency
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="indicators")
+    definition = models.ForeignKey(
+        IndicatorDefinition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name="shared definition",
+        help_text="Follow a definition shared across partnerships, so that oversight bodies can "
+        "compare it: its unit, direction and frequency are then the definition's.",
+    )
     strand = models.ForeignKey(
         Strand, on_delete=models.CASCADE, null=True, blank=True, related_name="indicators"
     )
@@ -131,12 +180,22 @@ class Indicator(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.follow_definition()
         super().save(*args, **kwargs)
         # The annual target, tolerance or direction may have changed what the values rate.
         self.rerate_values()
 
     def get_absolute_url(self):
         return reverse("indicators:detail", kwargs={"pk": self.pk})
+
+    def follow_definition(self):
+        """An indicator that follows a shared definition counts what it counts, in its unit and
+        direction and as often."""
+        if self.definition_id is not None:
+            definition = self.definition
+            self.unit = definition.unit
+            self.direction = definition.direction
+            self.frequency = definition.frequency
 
     def rerate_values(self):
         """Work out again the rating of each of the indicator's values, after its targets,

@@ -14,7 +14,7 @@ import re
 from django.http import Http404
 from django.shortcuts import redirect
 
-from .context import acting_in, everywhere, nowhere
+from .context import acting_in, everywhere, nowhere, roles_and_addresses_of
 from .models import Membership, Partnership, Role
 
 PREFIX = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)$")
@@ -49,7 +49,7 @@ class PartnershipMiddleware:
             request.partnership = None
             request.membership = None
             whole_site = request.user.is_superuser and request.path_info.startswith("/admin/")
-            with everywhere() if whole_site else nowhere():
+            with roles_and_addresses_of(None, "/"), everywhere() if whole_site else nowhere():
                 return self.get_response(request)
         partnership = Partnership.objects.filter(slug=match["slug"], is_active=True).first()
         if partnership is None:
@@ -93,6 +93,16 @@ def membership_of(user, partnership):
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, partnership=partnership).first()
+
+
+def may_enter(user, partnership) -> bool:
+    """Whether a signed-in person may see the partnership's pages at all: its people, the
+    people of a body that oversees it, and site administrators."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or Membership.objects.filter(user=user, partnership=partnership).exists()
+        or oversees(user, partnership)
+    )
 
 
 def oversees(user, partnership) -> bool:

@@ -59,6 +59,33 @@ class InPartnershipsInForce(models.Lookup):
         return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
 
 
+@models.Field.register_lookup
+class OfPartnershipsInForce(models.Lookup):
+    """``pk__of_partnerships_in_force="<path>"``: the row is linked, through a many-to-many
+    path, to one of the partnerships in force when the query runs (a subquery, which cannot
+    repeat a row). With scoping off, every row, linked or not."""
+
+    lookup_name = "of_" + LOOKUP.removeprefix("in_")
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        ids = partnership_ids_in_force()
+        model = self.lhs.target.model
+        if ids is _NO_SCOPE:
+            raise ScopeError(
+                f"No partnership is in force for this query of {model.__name__}: run it inside "
+                "partnerships.context.acting_in() (or across(), everywhere())."
+            )
+        if ids is None:
+            return "1 = 1", []
+        if not ids:
+            return "1 = 0", []
+        inner = model._base_manager.filter(**{f"{self.rhs}__id__in": ids}).values("pk")
+        inner_sql, inner_params = inner.query.get_compiler(connection=connection).as_sql()
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({inner_sql})", [*lhs_params, *inner_params]
+
+
 def partnership_manager(path: str, queryset_class=models.QuerySet, *, many=False):
     """A default manager whose queries see only the partnerships in force, reached from the
     model by ``path`` ("partnership", "plan__partnership"...). ``many``: the path crosses a
@@ -73,8 +100,7 @@ def partnership_manager(path: str, queryset_class=models.QuerySet, *, many=False
             # "__id": the partnership's column, without a join to the partnerships table.
             condition = {f"{path}__id__{LOOKUP}": True}
             if many:
-                inner = self.model._base_manager.filter(**condition).values("pk")
-                return queryset.filter(pk__in=inner)
+                return queryset.filter(**{f"pk__{OfPartnershipsInForce.lookup_name}": path})
             return queryset.filter(**condition)
 
     PartnershipManager.__name__ = f"PartnershipManager{queryset_class.__name__}"

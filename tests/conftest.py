@@ -24,7 +24,14 @@ from hypothesis import settings as hypothesis_settings
 
 from actions.models import Action
 from agencies import roles
-from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file, restore_completion_statuses
+from demo.loading import (
+    DEMO_DATA_FILE,
+    DEMO_SHARED_FILE,
+    load_demo_data,
+    load_indicator_definitions,
+    read_demo_file,
+    restore_completion_statuses,
+)
 from partnerships.context import current_partnership, roles_and_addresses_of
 from partnerships.models import ROLE_GROUPS, Membership, Partnership
 from plans.models import AnnualPlan
@@ -170,6 +177,7 @@ def demo_rows(django_db_setup, django_db_blocker):
     """The demo data's rows, loaded once per test session and copied (tests/copied_rows.py)."""
 
     def load_the_demo():
+        load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
         load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
 
     with (

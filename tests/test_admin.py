@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from actions.models import Action, Timeframe
 from agencies import roles
-from partnerships.models import OversightBody, Partnership
 from agencies.models import Agency
 from imports.models import PlanImport
+from indicators.models import IndicatorDefinition
+from partnerships.models import OversightBody, Partnership
 from plans.models import AnnualPlan, Strategy
 from priorities.models import Priority, Strand
 from rounds.models import RoundEmail
@@ -52,7 +53,7 @@ REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.l
 MADE_ELSEWHERE = {PlanImport, RoundEmail, AccessAttempt, AccessLog, AccessFailureLog}
 # Models of the site's admin (/admin/), not a partnership's: partnerships are made there, and
 # oversight bodies live there whole.
-SITE_LEVEL = {Partnership, OversightBody}
+SITE_LEVEL = {Partnership, OversightBody, IndicatorDefinition}
 
 
 def admin_url(model, view, *args):
@@ -165,6 +166,7 @@ def one_of_everything(superuser):
     in_role(superuser, roles.ADMINISTRATORS)
     Group.objects.create(name="Plan administrators")
     OversightBody.objects.create(name="Office of the Police and Crime Commissioner", slug="opcc")
+    IndicatorDefinition.objects.create(name="Knife crime with injury", slug="knife-crime")
     CommentFactory(plan=plan)
     # Performance indicators (issue 7): an indicator with a quarter's target and value.
     IndicatorValueFactory(indicator__plan=plan)

@@ -28,7 +28,13 @@ from openpyxl import load_workbook
 from actions.models import Action, ProgressUpdate
 from agencies.models import Profile
 from consultation.models import Comment
-from demo.loading import DEMO_DATA_FILE, load_demo_data, read_demo_file
+from demo.loading import (
+    DEMO_DATA_FILE,
+    DEMO_SHARED_FILE,
+    load_demo_data,
+    load_indicator_definitions,
+    read_demo_file,
+)
 from indicators.models import Indicator, IndicatorValue
 from plans.models import AnnualPlan, PlanStatus
 from reviews.building import review_for
@@ -97,6 +103,8 @@ def missing(django_db_setup, django_db_blocker):
     test's own data is (a module's fixture is set up before a test's partnership is in force)."""
     with django_db_blocker.unblock(), transaction.atomic():
         with working_in_the_test_partnership():
+            # As tests/conftest.py's demo_rows loads it: the shared indicator definitions first.
+            load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
             load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
             plan = AnnualPlan.objects.get(slug=PLAN)
             officer = Profile.objects.select_related("agency").get(user__username="officer")

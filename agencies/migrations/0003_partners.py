@@ -5,21 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_historicalagency_historicalprofile'),
-        ('partnerships', '0001_initial'),
+        ("agencies", "0002_historicalagency_historicalprofile"),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='partnerships',
-            field=models.ManyToManyField(blank=True, help_text='The partnerships it is a partner of.', related_name='partners', to='partnerships.partnership'),
+            model_name="agency",
+            name="partnerships",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The partnerships it is a partner of.",
+                related_name="partners",
+                to="partnerships.partnership",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='agency',
-            name='agencies_agency_unique_name',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='agencies_agency_unique_name', violation_error_message='An organisation of this name is already in the service, as a partner of another partnership: ask a site administrator to make it one of yours.'),
+            model_name="agency",
+            name="agencies_agency_unique_name",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"),
+                name="agencies_agency_unique_name",
+                violation_error_message="An organisation of this name is already in the service, as a partner of another partnership: ask a site administrator to make it one of yours.",
+            ),
         ),
     ]

@@ -315,8 +315,9 @@ def test_it_does_not_flag_an_update_due_for_a_complete_action(officer_client, le
 def test_it_offers_to_update_the_actions_the_officer_may_update(officer_client, led_action):
     response = officer_client.get(URL)
 
-    assert f'<a class="govuk-link" href="/p/lewisham/actions/{led_action.pk}/update/">Update progress' in row(
-        response, led_action
+    assert (
+        f'<a class="govuk-link" href="/p/lewisham/actions/{led_action.pk}/update/">Update progress'
+        in row(response, led_action)
     )
 
 

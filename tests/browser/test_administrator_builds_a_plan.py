@@ -1,4 +1,6 @@
-"""An administrator builds a small plan in a real browser, in Django admin alone."""
+"""An administrator builds a small plan in a real browser, in Django admin alone: their
+partnership's Plan administration (/p/<slug>/admin/), as a partnership's administrator (not a
+site administrator)."""
 
 import re
 from datetime import date
@@ -8,7 +10,9 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from plans.models import AnnualPlan
-from tests.factories import AgencyFactory, SuperuserFactory
+from agencies import roles
+from tests.conftest import PREFIX, TEST_PARTNERSHIP_ID, in_role
+from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,22 +26,25 @@ def save(page, button="Save"):
 
 
 def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
-    SuperuserFactory(username="administrator", password="a long admin password")
+    in_role(
+        UserFactory(username="administrator", is_staff=True, password="a long admin password"),
+        roles.ADMINISTRATORS,
+    )
     AgencyFactory(name="Lewisham Council", slug="lewisham-council")
-    page.goto(live_server.url + "/p/lewisham/admin/")
+    page.goto(live_server.url + f"{PREFIX}/admin/")
     page.get_by_label("Username").fill("administrator")
     page.get_by_label("Password").fill("a long admin password")
     page.get_by_role("button", name="Log in").click()
 
     # A strategy.
-    page.goto(live_server.url + "/p/lewisham/admin/plans/strategy/add/")
+    page.goto(live_server.url + f"{PREFIX}/admin/plans/strategy/add/")
     page.locator("#id_title").fill("Community Safety Strategy 2018-2021")
     page.locator("#id_start_year").fill("2018")
     page.locator("#id_end_year").fill("2021")
     save(page)
 
     # The plan, with a theme and a priority added in the same page.
-    page.goto(live_server.url + "/p/lewisham/admin/plans/annualplan/add/")
+    page.goto(live_server.url + f"{PREFIX}/admin/plans/annualplan/add/")
     page.locator("#id_title").fill("Safer Example Plan 18-19")
     page.locator("#id_title").blur()
     expect(page.locator("#id_slug")).to_have_value("safer-example-plan-18-19")
@@ -48,14 +55,14 @@ def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     save(page)
 
     # The priority's strand.
-    page.goto(live_server.url + "/p/lewisham/admin/priorities/priority/")
+    page.goto(live_server.url + f"{PREFIX}/admin/priorities/priority/")
     page.get_by_role("link", name="Violence", exact=True).click()
     page.locator("#id_strands-0-title").fill("Violence against women and girls")
     page.locator("#id_strands-0-scope").fill("All strands of violence against women and girls.")
     save(page)
 
     # The strand's actions, one readable timeframe and one the reader cannot read.
-    page.goto(live_server.url + "/p/lewisham/admin/priorities/strand/")
+    page.goto(live_server.url + f"{PREFIX}/admin/priorities/strand/")
     page.get_by_role("link", name="Violence against women and girls").click()
     page.locator("#id_actions-0-reference").fill("1.1")
     page.locator("#id_actions-0-theme").select_option(label="Prevention")
@@ -68,11 +75,14 @@ def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     save(page, "Save and continue editing")
 
     # The flagged timeframe is found with the filter and shown as read on the action page.
-    page.goto(live_server.url + "/p/lewisham/admin/actions/action/?timeframe_review=yes")
+    page.goto(live_server.url + f"{PREFIX}/admin/actions/action/?timeframe_review=yes")
     page.get_by_role("link", name=re.compile("Drama productions")).click()
     expect(page.get_by_text("Could not read this wording")).to_be_visible()
 
     plan = AnnualPlan.objects.get(slug="safer-example-plan-18-19")
+    # Made in the administrator's partnership, as everything made in its admin is.
+    assert plan.partnership_id == TEST_PARTNERSHIP_ID
+    assert plan.strategy.partnership_id == TEST_PARTNERSHIP_ID
     actions = list(Action.objects.filter(strand__priority__plan=plan).order_by("reference"))
     assert [a.text for a in actions] == [
         "Open day with the community.",

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from tests.browser.conftest import watch_for_csp_violations
+from tests.conftest import PREFIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,13 +40,13 @@ ROLES = {
     "chair": "chair",
     "administrator": "admin",
 }
-# Where each role starts.
+# Where each role starts: the partnership's pages (the site's root only sends people there).
 STARTS = {
-    "anonymous": ["/p/lewisham/public/", "/sign-in/"],
-    "officer": ["/"],
-    "other_officer": ["/"],
-    "chair": ["/"],
-    "administrator": ["/", "/p/lewisham/admin/"],
+    "anonymous": [f"{PREFIX}/public/", f"{PREFIX}/sign-in/"],
+    "officer": [f"{PREFIX}/"],
+    "other_officer": [f"{PREFIX}/"],
+    "chair": [f"{PREFIX}/"],
+    "administrator": [f"{PREFIX}/", f"{PREFIX}/admin/"],
 }
 # How many URLs of one pattern a role opens: enough to see the pattern's variations (a plan with
 # and without priorities, an open and a closed quarter), few enough to keep the run short.
@@ -56,7 +57,11 @@ ADMIN_PER_PATTERN = 1
 PATTERN_LIMITS = {"plans:detail": 4, "reviews:quarter": 3, "public:plan": 2}
 # Links the crawl does not follow: signing out ends the crawl's session; admin's "view site"
 # and documentation pages are Django's own.
-NOT_FOLLOWED_PREFIXES = ("/sign-out/", "/p/lewisham/admin/logout/", "/p/lewisham/admin/doc/")
+NOT_FOLLOWED_PREFIXES = tuple(
+    prefix + path
+    for prefix in ("", PREFIX)
+    for path in ("/sign-out/", "/admin/logout/", "/admin/doc/")
+)
 
 # Patterns no link leads to, or which are not pages, each with the reason.
 EXCUSED = {
@@ -94,8 +99,13 @@ def _patterns(resolver=None, prefix="", namespace=None):
 
 
 def _pattern_of(path):
+    """The pattern of a page of the partnership (None for any other address: the crawl keeps to
+    the partnership's pages)."""
+    path = urlsplit(path).path
+    if not path.startswith(PREFIX + "/"):
+        return None
     try:
-        match = resolve(urlsplit(path).path)
+        match = resolve(path.removeprefix(PREFIX))
     except Resolver404:
         return None
     return match.view_name or match.route
@@ -189,6 +199,8 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
                 NOT_FOLLOWED_PREFIXES
             ):
                 continue
+            if not parts.path.startswith(PREFIX + "/"):
+                log.setdefault("outside", set()).add((role, urlsplit(url).path, parts.path))  # DIAG
             target = parts._replace(fragment="").geturl()
             if target not in seen_urls:
                 seen_urls.add(target)
@@ -212,7 +224,7 @@ def test_every_page_as_every_role_passes_axe_and_the_html_checker(
         )
         try:
             if username:
-                page.goto(live_server.url + "/sign-in/")
+                page.goto(f"{live_server.url}{PREFIX}/sign-in/")
                 page.get_by_label("Username").fill(username)
                 page.get_by_label("Password").fill("safer-lewisham-demo")
                 page.get_by_role("button", name="Sign in").click()
@@ -221,6 +233,7 @@ def test_every_page_as_every_role_passes_axe_and_the_html_checker(
         finally:
             context.close()
 
+    print("DIAG outside", sorted(crawl_log.get("outside", ())))  # DIAG
     problems = crawl_log["problems"]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     _check_html(tmp_path, crawl_log["html"])
@@ -272,7 +285,7 @@ def test_the_crawl_reached_every_page_of_the_site(crawl_log):
 
 
 def _sign_in(page, base_url, username):
-    page.goto(base_url + "/sign-in/")
+    page.goto(f"{base_url}{PREFIX}/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("safer-lewisham-demo")
     page.get_by_role("button", name="Sign in").click()
@@ -314,26 +327,26 @@ def test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker(
         return context, page
 
     context, page = as_role(None)
-    page.goto(url + "/sign-in/")
+    page.goto(f"{url}{PREFIX}/sign-in/")
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect_error_summary(page)
     check(page, "sign-in with a wrong password")
-    page.goto(url + "/sign-in/reset/")
+    page.goto(f"{url}{PREFIX}/sign-in/reset/")
     page.get_by_role("button", name="Send the link").click()
     expect_error_summary(page)
     check(page, "password reset without an address")
     context.close()
 
     context, page = as_role("officer")
-    response = page.goto(url + f"/p/lewisham/actions/{police_action.pk}/update/")
+    response = page.goto(url + f"{PREFIX}/actions/{police_action.pk}/update/")
     assert response.status == 403
     check(page, "403: another agency's action")
-    response = page.goto(url + "/p/lewisham/plans/no-such-plan/")
+    response = page.goto(url + f"{PREFIX}/plans/no-such-plan/")
     assert response.status == 404
     check(page, "404")
-    page.goto(url + f"/p/lewisham/actions/{council_action.pk}/update/")
+    page.goto(url + f"{PREFIX}/actions/{council_action.pk}/update/")
     page.get_by_label("Amber", exact=True).check()
     page.get_by_label("Narrative", exact=True).fill("")
     page.get_by_role("button", name="Save progress").click()
@@ -342,14 +355,14 @@ def test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker(
     context.close()
 
     context, page = as_role("chair")
-    page.goto(url + "/p/lewisham/plans/safer-lewisham-plan-18-19/comments/new/")
+    page.goto(url + f"{PREFIX}/plans/safer-lewisham-plan-18-19/comments/new/")
     page.get_by_role("button", name="Add comment").click()
     expect_error_summary(page)
     check(page, "comment form: empty")
     context.close()
 
     context, page = as_role("admin")
-    page.goto(url + "/p/lewisham/plans/safer-lewisham-plan-17-18/roll-forward/")
+    page.goto(url + f"{PREFIX}/plans/safer-lewisham-plan-17-18/roll-forward/")
     page.get_by_label("Into a new plan").check()
     page.get_by_label("Web address").fill("safer-lewisham-plan-17-18")
     page.get_by_role("button", name="Roll forward").click()

@@ -5,6 +5,7 @@ counts and a warning), confirms, and finds the actions created."""
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -44,7 +45,7 @@ def test_an_administrator_imports_an_exported_plan_into_an_empty_plan(
     )
     sign_in(page, "admin")
 
-    page.goto(f"{live_server.url}/admin/plans/annualplan/{empty.pk}/change/")
+    page.goto(live_server.url + reverse("admin:plans_annualplan_change", args=[empty.pk]))
     page.get_by_role("link", name="Import actions from a spreadsheet").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Import actions from a spreadsheet")
@@ -73,5 +74,5 @@ def test_an_administrator_imports_an_exported_plan_into_an_empty_plan(
         "(imported)”: 1 priority created; 3 strands created; 4 themes created; 37 actions created"
     )
     assert Action.objects.filter(strand__priority__plan=empty).count() == 37
-    page.goto(f"{live_server.url}/plans/imported-17-18/")
+    page.goto(live_server.url + reverse("plans:detail", args=["imported-17-18"]))
     expect(page.get_by_text("Conversation with leaders of all faiths").first).to_be_visible()

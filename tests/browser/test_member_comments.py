@@ -5,6 +5,7 @@ signs the plan off."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from plans.models import AnnualPlan
@@ -37,7 +38,7 @@ def sign_out(page):
 def test_a_member_comments_during_consultation_and_the_administrator_addresses_it(
     page, live_server, draft_plan, sign_in, axe_check
 ):
-    plan_url = f"{live_server.url}/plans/{SLUG}/"
+    plan_url = live_server.url + reverse("plans:detail", args=[SLUG])
 
     # The administrator opens the draft for comment from its status page.
     sign_in(page, "admin")

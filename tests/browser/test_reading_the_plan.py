@@ -3,7 +3,10 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
+
+from tests.conftest import PREFIX
 
 from .conftest import DEMO_PASSWORD
 
@@ -14,8 +17,10 @@ pytestmark = [
 
 
 def sign_in_from_home(page, live_server, username):
-    page.goto(live_server.url + "/")
-    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
+    """Open the partnership's home page signed out: its sign-in page asks, then goes back."""
+    home = reverse("home")
+    page.goto(live_server.url + home)
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/sign-in/\?next={home}$"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -56,9 +61,12 @@ def test_signing_out_returns_to_the_sign_in_page(page, live_server, demo_data):
     sign_in_from_home(page, live_server, "officer")
     page.get_by_role("button", name=re.compile("Sign out")).click()
 
-    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/sign-in/$"))
+    page.goto(live_server.url + reverse("home"))
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/sign-in/\?next="))
+    # The site's root asks too.
     page.goto(live_server.url + "/")
-    expect(page).to_have_url(re.compile(r"/sign-in/"))
+    expect(page).to_have_url(live_server.url + "/sign-in/?next=/")
 
 
 @pytest.mark.parametrize(
@@ -66,15 +74,16 @@ def test_signing_out_returns_to_the_sign_in_page(page, live_server, demo_data):
     [
         (None, "/sign-in/"),
         (None, "/sign-in/reset/"),
-        ("chair", "/"),
-        ("officer", "/"),
-        ("chair", "/p/lewisham/plans/safer-lewisham-plan-17-18/"),
-        ("chair", "/p/lewisham/plans/safer-lewisham-plan-18-19/"),
-        ("chair", "/p/lewisham/plans/no-such-plan/"),
-        ("officer", "/p/lewisham/actions/mine/"),
-        ("officer", "/p/lewisham/actions/mine/?update_due=yes"),
-        ("officer", "/p/lewisham/actions/mine/?plan=no-such-plan"),
-        ("chair", "/p/lewisham/actions/mine/"),
+        (None, f"{PREFIX}/sign-in/"),
+        ("chair", f"{PREFIX}/"),
+        ("officer", f"{PREFIX}/"),
+        ("chair", f"{PREFIX}/plans/safer-lewisham-plan-17-18/"),
+        ("chair", f"{PREFIX}/plans/safer-lewisham-plan-18-19/"),
+        ("chair", f"{PREFIX}/plans/no-such-plan/"),
+        ("officer", f"{PREFIX}/actions/mine/"),
+        ("officer", f"{PREFIX}/actions/mine/?update_due=yes"),
+        ("officer", f"{PREFIX}/actions/mine/?plan=no-such-plan"),
+        ("chair", f"{PREFIX}/actions/mine/"),
     ],
 )
 def test_pages_have_no_accessibility_violations(

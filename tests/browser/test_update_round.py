@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from actions.models import ProgressUpdate
 from indicators.models import IndicatorValue
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.conftest import PREFIX
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,18 +40,18 @@ def test_an_officer_records_progress_from_the_link_in_their_email(
         "Updates for Q4 2017-18 due by 10 April 2018: Safer Lewisham Plan 17-18"
     )
     action_link = re.search(r"Record progress: (\S+)", email.body).group(1)
-    assert action_link.startswith(f"{live_server.url}/actions/")
+    assert action_link.startswith(f"{live_server.url}{PREFIX}/actions/")
     assert action_link.endswith("/update/?quarter=4")
-    action_id = int(re.search(r"/p/lewisham/actions/(\d+)/update/", action_link).group(1))
+    action_id = int(re.search(rf"{PREFIX}/actions/(\d+)/update/", action_link).group(1))
 
     # Signed out: the link asks them to sign in, then takes them on to the form.
     page.goto(action_link)
-    expect(page).to_have_url(re.compile(r"/sign-in/\?next="))
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/sign-in/\?next="))
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page).to_have_url(re.compile(rf"/p/lewisham/actions/{action_id}/update/\?quarter=4$"))
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/actions/{action_id}/update/\?quarter=4$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record progress for Q4 2017-18")
     assert axe_check(page) == []
     page.get_by_label("Green").check()
@@ -64,7 +65,8 @@ def test_an_officer_records_progress_from_the_link_in_their_email(
     # An indicator their agency reports, from the same e-mail (the demo data has some).
     indicator_link = re.search(r"Record the value: (\S+)", email.body)
     assert indicator_link, "the demo data should have an indicator due from the officer's agency"
-    indicator_id = int(re.search(r"/p/lewisham/indicators/(\d+)/record/", indicator_link.group(1)).group(1))
+    assert indicator_link.group(1).startswith(f"{live_server.url}{PREFIX}/indicators/")
+    indicator_id = int(re.search(r"/indicators/(\d+)/record/", indicator_link.group(1)).group(1))
     page.goto(indicator_link.group(1))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record the value for Q4 2017-18")
     page.locator("#id_value").fill("12")
@@ -75,5 +77,5 @@ def test_an_officer_records_progress_from_the_link_in_their_email(
 
     # The service's navigation names their page My updates.
     page.get_by_role("link", name="My updates").click()
-    expect(page).to_have_url(re.compile(r"/p/lewisham/actions/mine/$"))
+    expect(page).to_have_url(re.compile(rf"{PREFIX}/actions/mine/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My updates")

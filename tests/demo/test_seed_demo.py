@@ -21,6 +21,8 @@ from django.urls import reverse
 from actions.models import Action, ActionSubItem, CompletionStatus, ProgressUpdate, Timeframe
 from agencies.models import Agency, Profile
 from demo.loading import DEMO_PASSWORD
+from indicators.models import Indicator
+from partnerships.models import Membership, OversightBody, Partnership, Role
 from plans.models import AnnualPlan, Strategy
 from priorities.models import Strand
 
@@ -238,7 +240,9 @@ def test_with_debug_off_it_loads_the_plans_without_demo_users(settings):
     assert not get_user_model().objects.exists()
     assert "Demo users are only created when DEBUG is on" in err
     assert DEMO_PASSWORD not in out
-    assert Action.objects.count() == 37
+    # Lewisham's 37 and invented Eastmere's 6.
+    assert Action.objects.filter(strand__priority__plan__partnership__slug="lewisham").count() == 37
+    assert Action.objects.count() == 37 + 6
     assert not Action.objects.filter(lead_officer__isnull=False).exists()
     assert not ProgressUpdate.objects.filter(author__isnull=False).exists()
 
@@ -249,10 +253,12 @@ def test_with_debug_on_it_creates_the_demo_users_and_prints_their_logins(debug_o
 
     users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
     assert set(users.values_list("username", flat=True)) == DEMO_USERNAMES
-    assert users.get(username="admin").is_superuser
+    # The demo's administrator is the partnership's, not the site's.
+    assert not users.get(username="admin").is_superuser
     assert users.get(username="admin").is_staff
+    assert get_user_model().objects.get(username="siteadmin").is_superuser
     assert not users.get(username="chair").is_staff
-    for username in DEMO_USERNAMES:
+    for username in DEMO_USERNAMES | {"eastmere-admin", "inspector", "oversight", "siteadmin"}:
         assert username in out
     assert DEMO_PASSWORD in out
     assert "http://127.0.0.1:8000/" in out
@@ -267,15 +273,46 @@ def test_demo_users_get_their_agency_and_role_group(debug_on):
     police = Profile.objects.get(user__username="police")
     assert police.agency == Agency.objects.get(slug="metropolitan-police")
     assert police.job_title
-    groups = {
-        username: list(Group.objects.filter(user__username=username).values_list("name", flat=True))
-        for username in DEMO_USERNAMES
+    roles = {
+        (username, slug): role
+        for username, slug, role in Membership.objects.values_list(
+            "user__username", "partnership__slug", "role"
+        )
     }
-    assert groups == {
-        "admin": ["Administrators"],
-        "chair": ["Chair and members"],
-        "officer": ["Officers"],
-        "police": ["Officers"],
+    assert roles == {
+        ("admin", "lewisham"): Role.ADMINISTRATOR,
+        ("chair", "lewisham"): Role.CHAIR,
+        ("officer", "lewisham"): Role.OFFICER,
+        ("police", "lewisham"): Role.OFFICER,
+        ("inspector", "lewisham"): Role.OFFICER,
+        ("inspector", "eastmere"): Role.OFFICER,
+        ("eastmere-admin", "eastmere"): Role.ADMINISTRATOR,
+        ("eastmere-chair", "eastmere"): Role.CHAIR,
+        ("eastmere-officer", "eastmere"): Role.OFFICER,
+    }
+    # Nobody's role is a group: groups say only what each role may do.
+    assert not Group.objects.filter(user__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_oversight_body_covers_both_partnerships(debug_on):
+    seed()
+
+    body = OversightBody.objects.get(slug="demo-pcc")
+    assert set(body.covers.values_list("slug", flat=True)) == {"lewisham", "eastmere"}
+    assert list(body.members.values_list("username", flat=True)) == ["oversight"]
+    met = Agency.objects.get(slug="metropolitan-police")
+    assert set(met.partnerships.values_list("slug", flat=True)) == {"lewisham", "eastmere"}
+
+
+@pytest.mark.django_db
+def test_knife_crime_follows_the_shared_definition_in_both(debug_on):
+    seed()
+
+    indicators = Indicator.objects.filter(definition__slug="knife-crime-with-injury")
+    assert set(indicators.values_list("plan__partnership__slug", flat=True)) == {
+        "lewisham",
+        "eastmere",
     }
 
 
@@ -292,6 +329,7 @@ def test_a_second_run_puts_back_the_demo_password(debug_on, client):
 
 
 SMALL_FILE = """
+partnership: {slug: example, name: Example Community Safety Partnership}
 agencies:
   - {slug: council, name: Example Council, short_name: Council, kind: council}
 strategies:
@@ -345,6 +383,7 @@ def test_an_unknown_theme_is_refused_naming_it_and_nothing_is_written(tmp_path):
 
     assert "no-such-theme" in str(raised.value)
     assert "1.1" in str(raised.value)
+    assert not Partnership.objects.filter(slug="example").exists()
     for model in (Agency, Strategy, AnnualPlan, Strand, Action):
         assert not model.objects.exists(), model
 
@@ -362,4 +401,9 @@ def test_it_puts_back_the_completion_statuses_of_a_flushed_database():
     seed()
 
     assert CompletionStatus.objects.get(slug="complete-with-caveats").counts_as_complete
-    assert Action.objects.complete().count() == 28
+    assert (
+        Action.objects.filter(strand__priority__plan__partnership__slug="lewisham")
+        .complete()
+        .count()
+        == 28
+    )

@@ -3,12 +3,16 @@
 import io
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from actions.models import Action
+from agencies import roles
 from imports.models import PlanImport
+from partnerships.models import ROLE_GROUPS, Role
 from priorities.models import Priority, Strand
+from tests.conftest import in_role
 from tests.factories import UserFactory
 from tests.imports.files import row, xlsx
 from tests.pages import text_of
@@ -294,21 +298,41 @@ def test_the_plans_admin_page_links_to_the_import_for_those_who_may(admin, plan)
     assert "Download the import template" in text_of(plans)
 
 
-def test_staff_without_the_permission_see_no_link_and_are_refused(client, plan):
-    from django.contrib.auth.models import Permission
-
-    staff = UserFactory(is_staff=True)
-    staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_annualplan", "change_annualplan"])
+def administrator_without_the_import_permission():
+    """A staff administrator of the partnership whose role has been denied the import (its
+    permission taken off the Administrators group): admin is open to them, the import is not."""
+    Group.objects.get(name=ROLE_GROUPS[Role.ADMINISTRATOR]).permissions.remove(
+        Permission.objects.get(codename="import_plan")
     )
-    client.force_login(staff)
+    return in_role(UserFactory(is_staff=True), roles.ADMINISTRATORS)
+
+
+def test_staff_without_the_permission_see_no_link_and_are_refused(client, plan):
+    client.force_login(administrator_without_the_import_permission())
     content = xlsx([row()])
 
     page = client.get(reverse("admin:plans_annualplan_change", args=[plan.pk]))
+    assert page.status_code == 200
     assert "Import actions from a spreadsheet" not in text_of(page)
     assert client.get(reverse(UPLOAD)).status_code == 403
     assert client.get(reverse("admin:imports_planimport_template")).status_code == 403
     assert upload(client, plan, content).status_code == 403
+    assert PlanImport.objects.count() == 0
+
+
+def test_staff_without_a_role_in_the_partnership_do_not_find_the_import(client, plan):
+    """Even with the permissions of their own (not of a role in the partnership)."""
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_annualplan", "change_annualplan", "import_plan"]
+        )
+    )
+    client.force_login(staff)
+
+    assert client.get(reverse(UPLOAD)).status_code == 404
+    assert client.get(reverse("admin:imports_planimport_template")).status_code == 404
+    assert upload(client, plan, xlsx([row()])).status_code == 404
     assert PlanImport.objects.count() == 0
 
 
@@ -327,11 +351,13 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_sign_in(request, client,
 def test_someone_without_the_permission_cannot_confirm_an_upload(admin, client, plan):
     admin.get(upload(admin, plan, xlsx([row()]))["Location"])
     record = PlanImport.objects.get()
-    staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    client.force_login(administrator_without_the_import_permission())
 
     assert client.post(preview_url(record), {"digest": "x"}).status_code == 403
     assert client.get(preview_url(record)).status_code == 403
+    client.force_login(UserFactory(is_staff=True))  # of no role in the partnership
+    assert client.post(preview_url(record), {"digest": "x"}).status_code == 404
+    assert client.get(preview_url(record)).status_code == 404
     assert Action.objects.count() == 0
 
 

@@ -87,6 +87,7 @@ def test_loading_twice_changes_no_indicator_or_value():
 
 
 SMALL = """
+partnership: {slug: lewisham, name: Safer Lewisham Partnership}
 agencies:
   - {slug: police, name: Police}
 plans:

@@ -416,7 +416,10 @@ def test_an_update_marked_internal_in_admin_after_closing_leaves_the_public_page
     admin.force_login(administrator)
 
     submit(
-        admin, f"/p/lewisham/admin/actions/progressupdate/{update.pk}/change/", ProgressUpdate, internal="on"
+        admin,
+        f"/p/lewisham/admin/actions/progressupdate/{update.pk}/change/",
+        ProgressUpdate,
+        internal="on",
     )
 
     update.refresh_from_db()

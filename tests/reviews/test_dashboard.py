@@ -412,5 +412,10 @@ def test_an_officer_still_lands_on_my_actions(client, officer):
     assert sign_in(client, officer).url == reverse("actions:mine")
 
 
-def test_someone_who_may_not_read_plans_lands_on_the_home_page(client):
-    assert sign_in(client, UserFactory()).url == reverse("home")
+def test_someone_without_a_role_in_the_partnership_lands_on_the_sites_root_page(client):
+    """Not on the partnership's pages (not found for them): on the site's root page, which
+    takes a person to their own partnership or lists theirs."""
+    landing = sign_in(client, UserFactory()).url
+
+    assert landing == "/"
+    assert client.get(landing).status_code == 200

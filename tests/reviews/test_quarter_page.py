@@ -73,7 +73,9 @@ def test_there_is_no_quarter_outside_one_to_four(member_client, demo_plan, quart
 
 def test_an_unknown_plan_has_no_quarters(member_client, db):
     assert member_client.get("/p/lewisham/plans/no-such-plan/quarters/1/").status_code == 404
-    assert member_client.get("/p/lewisham/plans/no-such-plan/quarters/1/actions/").status_code == 404
+    assert (
+        member_client.get("/p/lewisham/plans/no-such-plan/quarters/1/actions/").status_code == 404
+    )
 
 
 def test_it_answers_head_but_not_post(member_client, demo_plan):
@@ -355,7 +357,9 @@ def test_the_no_theme_list_holds_the_actions_with_no_theme(member_client, db):
     ActionFactory(strand=strand, theme=None, text="Without a theme.")
     ActionFactory(strand=strand, text="With a theme.")
 
-    response = member_client.get("/p/lewisham/plans/themeless/quarters/1/actions/?figure=total&theme=none")
+    response = member_client.get(
+        "/p/lewisham/plans/themeless/quarters/1/actions/?figure=total&theme=none"
+    )
 
     assert "All actions with no theme, Q1 2017-18" in text_of(response)
     assert "Without a theme." in text_of(response)
@@ -437,10 +441,14 @@ def test_an_exception_changed_since_the_page_was_last_shown_is_shown_as_it_is_no
     plan = AnnualPlanFactory(slug="changing-plan", financial_year=2017)
     action = ActionFactory(strand=StrandFactory(priority=PriorityFactory(plan=plan)))
     update = ProgressUpdateFactory(action=action, quarter=2, rag_rating="red", narrative="First.")
-    assert "First." in section(member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions")
+    assert "First." in section(
+        member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions"
+    )
 
     type(update).objects.filter(pk=update.pk).update(narrative="Second.")
-    exceptions = section(member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions")
+    exceptions = section(
+        member_client.get("/p/lewisham/plans/changing-plan/quarters/2/"), "exceptions"
+    )
 
     assert "Second." in exceptions
     assert "First." not in exceptions
@@ -456,7 +464,9 @@ def test_a_sections_table_shows_its_actions_as_they_are_now(member_client, db):
     )
 
     type(lead).objects.filter(pk=lead.pk).update(first_name="Asha")
-    not_updated = section(member_client.get("/p/lewisham/plans/renamed-lead/quarters/2/"), "not-updated")
+    not_updated = section(
+        member_client.get("/p/lewisham/plans/renamed-lead/quarters/2/"), "not-updated"
+    )
 
     assert "Asha Shah" in not_updated
     assert "Priya" not in not_updated

@@ -1,46 +1,52 @@
-"""`python manage.py seed_demo`: load the Safer Lewisham demo data and print the demo logins."""
+"""`python manage.py seed_demo`: load the demo (the Safer Lewisham Partnership, the invented
+Safer Eastmere Partnership and the oversight body above both) and print the demo logins."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from demo.loading import (
-    DEMO_DATA_FILE,
+    DEMO_PARTNERSHIP_FILES,
     DEMO_PASSWORD,
+    DEMO_SHARED_FILE,
     DemoDataError,
     LoadSummary,
+    SharedSummary,
     load_demo_data,
+    load_indicator_definitions,
+    load_oversight,
     read_demo_file,
 )
 
-# What each role of the data file may do, as the printed logins say it.
+# What each role of a partnership's data file may do there, as the printed logins say it.
 ROLE_ABILITIES = {
-    "administrator": "everything, including Plan administration",
+    "administrator": "everything in the partnership, including its Plan administration",
     "chair": "reads everything; comments, signs plans off and closes quarters",
     "officer": "records progress on the actions their agency leads",
 }
 
 
 class Command(BaseCommand):
-    """Loads the Safer Lewisham demo data from its YAML file (or another one of the same schema),
-    so that `make run` opens on a real plan; with DEBUG on it also creates the demo logins and
+    """Loads the demo from its YAML files (or one partnership's file of the same schema), so
+    that `make run` opens on real plans; with DEBUG on it also creates the demo logins and
     prints them."""
 
     help = (
-        "Load the Safer Lewisham demo data (agencies, strategies, plans with their priorities, "
-        "strands, actions and quarterly progress updates, and, with DEBUG on, the demo users) "
-        "from the YAML data file. Safe to run again: it updates rows rather than duplicating them."
+        "Load the demo: the shared indicator definitions, each demo partnership (agencies, "
+        "strategies, plans with their priorities, strands, actions, quarterly progress "
+        "updates and indicators, and, with DEBUG on, its people), then the oversight body "
+        "covering them and a site administrator. Safe to run again: it updates rows rather "
+        "than duplicating them."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--file",
             type=Path,
-            default=DEMO_DATA_FILE,
-            help="A data file of the same schema to load instead of the bundled Safer Lewisham "
-            "one.",
+            help="Load only this partnership's data file (of the demo files' schema) instead of "
+            "the whole demo.",
         )
         parser.add_argument(
             "--site-url",
@@ -48,10 +54,21 @@ class Command(BaseCommand):
             "passes its HOST and PORT). Default: the SITE_URL setting.",
         )
 
-    def handle(self, *args, file, site_url=None, **options):
+    def handle(self, *args, file=None, site_url=None, **options):
         create_users = settings.DEBUG
+        files = [file] if file else DEMO_PARTNERSHIP_FILES
         try:
-            summary = load_demo_data(read_demo_file(file), create_users=create_users)
+            with transaction.atomic():
+                # The shared indicator definitions first: partnerships' indicators follow them.
+                shared = load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
+                summaries = [
+                    (path, load_demo_data(read_demo_file(path), create_users=create_users))
+                    for path in files
+                ]
+                if file is None:
+                    load_oversight(
+                        read_demo_file(DEMO_SHARED_FILE), create_users=create_users, summary=shared
+                    )
         except DemoDataError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
         except IntegrityError as error:
@@ -59,24 +76,39 @@ class Command(BaseCommand):
                 f"Nothing was loaded: the data file conflicts with rows already in the database "
                 f"({error})."
             ) from error
-        if summary.skipped_usernames:
+        skipped = sorted(
+            {name for _, summary in summaries for name in summary.skipped_usernames}
+            | set(shared.skipped_usernames)
+        )
+        if skipped:
             self.stderr.write(
                 self.style.WARNING(
                     "Demo users are only created when DEBUG is on: skipped "
-                    f"{', '.join(summary.skipped_usernames)}. Their actions and progress updates "
-                    "were loaded without a lead officer or author."
+                    f"{', '.join(skipped)}. Their actions and progress updates were loaded "
+                    "without a lead officer or author."
                 )
             )
-        self.stdout.write(self.style.SUCCESS(loaded_line(summary, file)))
-        if summary.users:
+        for path, summary in summaries:
+            self.stdout.write(self.style.SUCCESS(loaded_line(summary, path)))
+        if file is None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {DEMO_SHARED_FILE.name}: "
+                    f"{counted(shared.definitions, 'shared indicator definition')} and "
+                    f"{counted(shared.oversight_bodies, 'oversight body', 'oversight bodies')}."
+                )
+            )
+        if any(summary.users for _, summary in summaries) or shared.users:
             address = site_url or settings.SITE_URL
-            self.stdout.write(logins_table(summary, address.rstrip("/") + "/"))
+            self.stdout.write(
+                logins_table([s for _, s in summaries], shared, address.rstrip("/") + "/")
+            )
 
 
 def loaded_line(summary: LoadSummary, file) -> str:
-    """One sentence saying what was loaded from which file."""
+    """One sentence saying what was loaded from which file, for which partnership."""
     return (
-        f"Loaded {Path(file).name}: {counted(summary.plans, 'plan')}, "
+        f"Loaded {Path(file).name} ({summary.partnership}): {counted(summary.plans, 'plan')}, "
         f"{counted(summary.strands, 'strand')}, {counted(summary.actions, 'action')} and "
         f"{counted(summary.updates, 'progress update')} "
         f"({counted(summary.agencies, 'agency', 'agencies')}, "
@@ -89,15 +121,29 @@ def counted(number: int, singular: str, plural: str = "") -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
-def logins_table(summary: LoadSummary, site_url: str) -> str:
+def logins_table(summaries: list[LoadSummary], shared: SharedSummary, site_url: str) -> str:
     """The demo logins for the demo at `site_url`, as a small plain-text table, for the console
-    `make run` prints."""
-    rows = [("Username", "Password", "Role", "What they can do")]
-    for user, role, agency in summary.users:
-        can = ROLE_ABILITIES[role]
-        if role == "officer" and agency:
-            can = f"{agency.display_name} officer: {can}"
-        rows.append((user.username, DEMO_PASSWORD, role, can))
+    `make run` prints: each person once, with what they can do where."""
+    can_do = {}  # username -> (user, [what they can do])
+    for summary in summaries:
+        for user, role, agency, partnership in summary.users:
+            can = ROLE_ABILITIES[role]
+            if role == "officer" and agency:
+                can = f"{agency.display_name} officer: {can}"
+            entry = can_do.setdefault(user.username, (user, []))
+            entry[1].append(f"{partnership.display_name} {role} ({can})")
+    for user, what in shared.users:
+        if what == "site administrator":
+            what = "site administrator: adds partnerships, their administrators, oversight bodies"
+        else:
+            what = (
+                f"{what}: reads the covered partnerships' signed-off plans and quarters, "
+                "side by side"
+            )
+        can_do.setdefault(user.username, (user, []))[1].append(what)
+    rows = [("Username", "Password", "What they can do")]
+    for username, (_, abilities) in can_do.items():
+        rows.append((username, DEMO_PASSWORD, "; ".join(abilities)))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     lines = [f"Demo logins for {site_url} (DEBUG only):"]
     for row in rows:
