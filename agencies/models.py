@@ -95,7 +95,7 @@ class Profile(models.Model):
     )
     job_title = models.CharField(max_length=200, blank=True)
 
-    objects = partnership_manager("user__memberships__partnership", many=True)
+    objects = partnership_manager("user__memberships__partnership", many=True, oversight=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -48,7 +48,7 @@ class Comment(models.Model):
 
     history = HistoricalRecords()
 
-    objects = partnership_manager("plan__partnership", CommentQuerySet)
+    objects = partnership_manager("plan__partnership", CommentQuerySet, oversight=False)
 
     class Meta:
         ordering = ["plan", "created_at", "id"]

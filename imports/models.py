@@ -38,7 +38,7 @@ class PlanImport(models.Model):
 
     history = HistoricalRecords(excluded_fields=["content"])
 
-    objects = partnership_manager("plan__partnership")
+    objects = partnership_manager("plan__partnership", oversight=False)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

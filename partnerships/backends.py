@@ -12,7 +12,33 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
 from .context import current_partnership
-from .models import ROLE_GROUPS, Membership
+from .models import ROLE_GROUPS, Membership, OversightBody
+
+# What the people of an oversight body may do in a partnership it covers: read its plans, their
+# actions, progress and indicators (what they read is further limited: partnerships.scoping),
+# never change anything, never read consultation comments or the partnership's people.
+OVERSIGHT_PERMISSIONS = frozenset(
+    {
+        "plans.view_strategy",
+        "plans.view_annualplan",
+        "plans.view_principle",
+        "plans.view_keyquestion",
+        "plans.view_driver",
+        "plans.view_theme",
+        "plans.view_quarterclosure",
+        "priorities.view_priority",
+        "priorities.view_strand",
+        "actions.view_action",
+        "actions.view_actionsubitem",
+        "actions.view_timeframe",
+        "actions.view_completionstatus",
+        "actions.view_progressupdate",
+        "indicators.view_indicator",
+        "indicators.view_indicatortarget",
+        "indicators.view_indicatorvalue",
+        "agencies.view_agency",
+    }
+)
 
 
 class PartnershipRoleBackend(ModelBackend):
@@ -29,6 +55,8 @@ class PartnershipRoleBackend(ModelBackend):
             .first()
         )
         if role is None:
+            if OversightBody.objects.filter(covers=partnership, members=user_obj).exists():
+                return set(OVERSIGHT_PERMISSIONS)
             return set()
         permissions = Permission.objects.filter(group__name=ROLE_GROUPS[role])
         return {

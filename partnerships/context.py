@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from django.urls import get_script_prefix, set_script_prefix
 from django_scopes import scope, scopes_disabled
 
-from .scoping import DIMENSION
+from .scoping import DIMENSION, OVERSIGHT
 
 _acting = ContextVar("acting_partnership", default=None)
 # The prefix of the site's root ("/" unless it is served under a path of its own), kept while a
@@ -31,10 +31,12 @@ def root_prefix() -> str:
 
 
 @contextmanager
-def acting_in(partnership):
-    """Do the work of one partnership: its rows only, its people's roles, its addresses."""
+def acting_in(partnership, *, oversight=False):
+    """Do the work of one partnership: its rows only, its people's roles, its addresses.
+    ``oversight``: an oversight body's person reads it, and sees only what such a body may
+    (partnerships.scoping)."""
     with roles_and_addresses_of(partnership, partnership.prefix):
-        with scope(**{DIMENSION: [partnership.pk]}):
+        with scope(**{DIMENSION: [partnership.pk], OVERSIGHT: oversight}):
             yield partnership
 
 

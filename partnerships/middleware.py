@@ -35,6 +35,20 @@ SITE_NAMESPACES = {"admin", "oversight"}
 # A partnership's pages that anyone may read: they are the partnership's public face.
 OPEN_NAMESPACES = {"public"}
 OPEN_VIEWS = (SITE_VIEWS - {"home"}) | {"partnership_logo"}
+# The pages of a partnership that the people of a body overseeing it read: its plans, its
+# quarters with their figures, lists, packs and exports. Not an action's or indicator's own page
+# (their history names officers), not consultation, not recording anything: 404, as for
+# anyone not of the partnership.
+OVERSIGHT_VIEWS = {
+    "home",
+    "plans:detail",
+    "reviews:quarter",
+    "reviews:actions",
+    "reviews:pack",
+    "reviews:xlsx",
+    "reviews:csv",
+    "reviews:dashboard",
+}
 
 
 class PartnershipMiddleware:
@@ -56,8 +70,18 @@ class PartnershipMiddleware:
             raise Http404("No such partnership.")
         request.path_info = match["rest"]
         request.partnership = partnership
+        user = request.user
         with acting_in(partnership):
-            request.membership = membership_of(request.user, partnership)
+            request.membership = membership_of(user, partnership)
+        # Someone of an oversight body that covers the partnership (and not of it) reads it as
+        # the body: only its signed-off work, only the pages of OVERSIGHT_VIEWS.
+        request.reads_as_oversight = (
+            request.membership is None
+            and user.is_authenticated
+            and not user.is_superuser
+            and oversees(user, partnership)
+        )
+        with acting_in(partnership, oversight=request.reads_as_oversight):
             return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -70,7 +94,11 @@ class PartnershipMiddleware:
         user = request.user
         if not user.is_authenticated or _is_open(match):
             return None
-        if user.is_superuser or request.membership is not None or oversees(user, partnership):
+        if request.reads_as_oversight:
+            if match.view_name in OVERSIGHT_VIEWS:
+                return None
+            raise Http404("Not a page an oversight body reads.")
+        if user.is_superuser or request.membership is not None:
             if request.session.get(LAST_PARTNERSHIP_KEY) != partnership.pk:
                 request.session[LAST_PARTNERSHIP_KEY] = partnership.pk
             return None

@@ -121,7 +121,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
 
-    objects = partnership_manager("partnership", MembershipQuerySet)
+    objects = partnership_manager("partnership", MembershipQuerySet, oversight=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -21,6 +21,17 @@ from django_scopes.state import get_scope
 DIMENSION = "partnership"
 LOOKUP = "in_partnerships_in_force"
 _NO_SCOPE = object()
+# Set with the partnership when an oversight body's person reads it (context.acting_in).
+OVERSIGHT = "oversight"
+# The statuses (plans.models.PlanStatus) of the plans an oversight body reads: signed off and
+# after, never a draft or a plan out for consultation. tests/partnerships test they are statuses.
+OVERSIGHT_PLAN_STATUSES = ("signed_off", "active", "closed")
+
+
+def read_by_oversight() -> bool:
+    """Whether the work in force is an oversight body's reading of a partnership."""
+    scope = get_scope()
+    return bool(scope.get("_enabled", True) and scope.get(OVERSIGHT))
 
 
 def partnership_ids_in_force():
@@ -86,22 +97,64 @@ class OfPartnershipsInForce(models.Lookup):
         return f"{lhs} IN ({inner_sql})", [*lhs_params, *inner_params]
 
 
-def partnership_manager(path: str, queryset_class=models.QuerySet, *, many=False):
+@models.Field.register_lookup
+class ReadableByOversight(models.Lookup):
+    """``<a plan's status>__readable_by_oversight=True``: while an oversight body reads, the
+    plan is signed off or after (OVERSIGHT_PLAN_STATUSES); otherwise any plan. On a row's key
+    with ``False``: the row is never for an oversight body (consultation comments, imports,
+    the update round, the partnership's people)."""
+
+    lookup_name = "readable_by_oversight"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if not read_by_oversight():
+            return "1 = 1", []
+        if self.rhs is False:
+            return "1 = 0", []
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(OVERSIGHT_PLAN_STATUSES))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *OVERSIGHT_PLAN_STATUSES]
+
+
+SELF = "self"  # partnership_manager's plan= for the plan itself
+
+
+def partnership_manager(
+    path: str,
+    queryset_class=models.QuerySet,
+    *,
+    many=False,
+    plan: str | None = None,
+    oversight=True,
+):
     """A default manager whose queries see only the partnerships in force, reached from the
     model by ``path`` ("partnership", "plan__partnership"...). ``many``: the path crosses a
     many-to-many relation (an agency is a partner of several partnerships), so the rows are
-    picked by a subquery, which cannot repeat a row."""
+    picked by a subquery, which cannot repeat a row.
+
+    While an oversight body reads, rows of a plan (``plan``: the path to it, ``SELF`` for the
+    plan; by default the path's part before "__partnership" when it ends in "plan") are seen
+    only for the plans it may read, and rows with ``oversight=False`` not at all."""
+    if plan is None and path.endswith("plan__partnership"):
+        plan = path.removesuffix("__partnership")
+    status = "status" if plan == SELF else f"{plan}__status" if plan else None
 
     base = models.Manager.from_queryset(queryset_class)
 
     class PartnershipManager(base):
         def get_queryset(self):
             queryset = super().get_queryset()
-            # "__id": the partnership's column, without a join to the partnerships table.
-            condition = {f"{path}__id__{LOOKUP}": True}
             if many:
-                return queryset.filter(**{f"pk__{OfPartnershipsInForce.lookup_name}": path})
-            return queryset.filter(**condition)
+                queryset = queryset.filter(**{f"pk__{OfPartnershipsInForce.lookup_name}": path})
+            else:
+                # "__id": the partnership's column, without a join to the partnerships table.
+                queryset = queryset.filter(**{f"{path}__id__{LOOKUP}": True})
+            if not oversight:
+                queryset = queryset.filter(pk__readable_by_oversight=False)
+            elif status:
+                queryset = queryset.filter(**{f"{status}__readable_by_oversight": True})
+            return queryset
 
     PartnershipManager.__name__ = f"PartnershipManager{queryset_class.__name__}"
     return PartnershipManager()

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import display_name, person_field
 from partnerships.context import current_partnership, partnership_url
 from partnerships.models import PartnershipOwned, partnership_field
-from partnerships.scoping import partnership_manager
+from partnerships.scoping import SELF, partnership_manager
 
 from .quarters import (
     QUARTER_NUMBERS,
@@ -201,7 +201,7 @@ class AnnualPlan(PartnershipOwned):
 
     history = HistoricalRecords()
 
-    objects = partnership_manager("partnership", AnnualPlanQuerySet)
+    objects = partnership_manager("partnership", AnnualPlanQuerySet, plan=SELF)
 
     class Meta:
         ordering = ["-financial_year", "title"]

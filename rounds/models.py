@@ -23,7 +23,7 @@ class UpdateWindow(models.Model):
 
     history = HistoricalRecords()
 
-    objects = partnership_manager("plan__partnership")
+    objects = partnership_manager("plan__partnership", oversight=False)
 
     class Meta:
         ordering = ["plan", "quarter"]
@@ -93,7 +93,7 @@ class RoundEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = partnership_manager("window__plan__partnership")
+    objects = partnership_manager("window__plan__partnership", oversight=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
