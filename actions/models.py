@@ -59,6 +59,11 @@ class CompletionStatus(models.Model):
     counts_as_complete = models.BooleanField(
         default=False, help_text="Tick if an action in this state counts as done."
     )
+    counts_as_not_started = models.BooleanField(
+        default=False,
+        help_text="Tick if an action in this state has not started yet. An action neither "
+        "complete nor not started counts as in progress.",
+    )
     is_default = models.BooleanField(
         default=False, help_text="The state a new action starts in. Only one can be the default."
     )
@@ -74,6 +79,11 @@ class CompletionStatus(models.Model):
                 condition=Q(is_default=True),
                 name="actions_completionstatus_single_default",
                 violation_error_message="Only one completion status can be the default.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(counts_as_complete=True, counts_as_not_started=True),
+                name="actions_completionstatus_not_complete_and_not_started",
+                violation_error_message="A state cannot count as both complete and not started.",
             ),
         ]
 

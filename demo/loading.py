@@ -266,6 +266,7 @@ def restore_completion_statuses():
     # The migration's own function, so that the list is kept in one place.
     seed = import_module("actions.migrations.0002_seed_completion_statuses")
     seed.create_statuses(django_apps, None)
+    import_module("actions.migrations.0006_not_started").mark_not_started(django_apps, None)
 
 
 # Writing the rows -----------------------------------------------------------------------------

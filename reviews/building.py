@@ -237,6 +237,7 @@ class _PlanData:
                 "completion_status_id",
                 "completion_status__name",
                 "completion_status__counts_as_complete",
+                "completion_status__counts_as_not_started",
                 "completion_note",
             )
         )
@@ -249,6 +250,7 @@ class _PlanData:
             "completion_status_id",
             "completion_status__name",
             "completion_status__counts_as_complete",
+            "completion_status__counts_as_not_started",
             "updated_at",
             "internal",
             "author__first_name",
@@ -299,10 +301,12 @@ class _PlanData:
                 status_id = action["completion_status_id"]
                 status_name = action["completion_status__name"]
                 complete = action["completion_status__counts_as_complete"]
+                not_started = action["completion_status__counts_as_not_started"]
             else:
                 status_id = latest["completion_status_id"]
                 status_name = latest["completion_status__name"]
                 complete = latest["completion_status__counts_as_complete"]
+                not_started = latest["completion_status__counts_as_not_started"]
             was_complete = number > 1 and (
                 action["completion_status__counts_as_complete"]
                 if latest_before is None
@@ -340,6 +344,7 @@ class _PlanData:
                     if status_id == action["completion_status_id"]
                     else "",
                     is_complete=bool(complete),
+                    is_not_started=bool(not_started),
                     completed_this_quarter=bool(complete) and not was_complete,
                     is_late=due is not None and due < cutoff and not complete,
                     narrative=update["narrative"] if update else "",

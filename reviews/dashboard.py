@@ -36,6 +36,10 @@ LINKED_FIGURES = ("total", "complete", "off_track", "at_risk", "late", "not_upda
 RAG_CODES = {rag: code for code, rag in enumerate(RAG_ORDER, start=1)}
 CODE_FIGURES = {code: RAG_RATINGS[rag].figure for rag, code in RAG_CODES.items()}
 RAG_FIGURES = tuple(CODE_FIGURES.values())
+# The not-complete actions' ratings counted apart (Figures.open_green...), by rating code.
+OPEN_FIGURES = {RAG_CODES[rag]: f"open_{rag}" for rag in ("green", "amber", "red")}
+# An action's completion as of a quarter, folded into a number in SQL (see _action_groups).
+IN_PROGRESS, COMPLETE, NOT_STARTED = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -154,16 +158,23 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
         ]
         for plan in plans
     }
-    for plan_id, due_date, own_complete, *by_quarter, count in _action_groups(plans, quarters):
+    groups = _action_groups(plans, quarters)
+    for plan_id, due_date, own_complete, own_not_started, *by_quarter, count in groups:
         totals[plan_id] += count
+        own = COMPLETE if own_complete else NOT_STARTED if own_not_started else IN_PROGRESS
         for number, late_day in late_days[plan_id]:
             latest, rating = by_quarter[2 * number - 2], by_quarter[2 * number - 1]
-            if own_complete if latest is None else latest % 2:
+            completion = own if latest is None else latest % 4
+            if completion == COMPLETE:
                 counts[plan_id, number, "complete"] += count
             elif due_date is not None and due_date < late_day:
                 counts[plan_id, number, "late"] += count
+            if completion == NOT_STARTED:
+                counts[plan_id, number, "not_started"] += count
             if rating is not None:
                 counts[plan_id, number, CODE_FIGURES[rating]] += count
+                if completion != COMPLETE and rating in OPEN_FIGURES:
+                    counts[plan_id, number, OPEN_FIGURES[rating]] += count
 
     figures = {}
     for plan in plans:
@@ -171,7 +182,13 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
         for number in range(1, reporting[plan.pk].number + 1):
             values = {
                 figure: counts[plan.pk, number, figure]
-                for figure in ("complete", "late", *RAG_FIGURES)
+                for figure in (
+                    "complete",
+                    "not_started",
+                    "late",
+                    *RAG_FIGURES,
+                    *OPEN_FIGURES.values(),
+                )
             }
             rated = sum(values[figure] for figure in RAG_FIGURES)
             figures[plan.pk, number] = Figures(total=total, not_updated=total - rated, **values)
@@ -180,19 +197,25 @@ def _live_figures(plans, reporting: dict, on: date) -> dict[tuple[int, int], Fig
 
 def _action_groups(plans, quarters: int):
     """The plans' actions counted in groups alike in everything the figures depend on, in one
-    query: (plan id, due date, own completion, then for each quarter 1 to `quarters` the
-    latest update's quarter and completion as of it, and its RAG rating; and the count).
+    query: (plan id, due date, own completion: complete, not started; then for each quarter 1 to
+    `quarters` the latest update's quarter and completion as of it, and its RAG rating; and the
+    count).
 
     Per action, its updates are folded into two numbers a quarter, by SQL aggregates over the
     action's updates (there is at most one a quarter): for quarter n, the maximum of
-    ``2 × quarter + completes`` over its updates in quarters up to n (None if none: the action's
-    own completion counts; else odd means complete as of n), and its quarter-n update's rating as
+    ``4 × quarter + completion`` over its updates in quarters up to n (None if none: the action's
+    own completion counts; else the remainder by 4 is its completion as of n: COMPLETE,
+    NOT_STARTED or IN_PROGRESS), and its quarter-n update's rating as
     a number (RAG_CODES; None if not updated). The actions are then counted by those values in
     an outer GROUP BY, which the ORM cannot express over an aggregate, so it wraps the ORM's SQL.
     """
-    completes = Case(
-        When(progress_updates__completion_status__counts_as_complete=True, then=Value(1)),
-        default=Value(0),
+    completion = Case(
+        When(progress_updates__completion_status__counts_as_complete=True, then=Value(COMPLETE)),
+        When(
+            progress_updates__completion_status__counts_as_not_started=True,
+            then=Value(NOT_STARTED),
+        ),
+        default=Value(IN_PROGRESS),
     )
     rating = Case(
         *[
@@ -207,7 +230,7 @@ def _action_groups(plans, quarters: int):
             Case(
                 When(
                     progress_updates__quarter__lte=number,
-                    then=F("progress_updates__quarter") * 2 + completes,
+                    then=F("progress_updates__quarter") * 4 + completion,
                 ),
                 output_field=IntegerField(),
             )
@@ -222,13 +245,15 @@ def _action_groups(plans, quarters: int):
             plan_pk=F("strand__priority__plan_id"),
             due_date=F("timeframe__due_date"),
             own_complete=F("completion_status__counts_as_complete"),
+            own_not_started=F("completion_status__counts_as_not_started"),
         )
         .annotate(**folded)
         .order_by()
     )
     inner, params = per_action.query.sql_with_params()
     columns = ", ".join(
-        connection.ops.quote_name(name) for name in ("plan_pk", "due_date", "own_complete", *folded)
+        connection.ops.quote_name(name)
+        for name in ("plan_pk", "due_date", "own_complete", "own_not_started", *folded)
     )
     # Only the ORM's own SQL and quoted column names of this function are put in the text; every
     # value travels in `params`.

@@ -64,6 +64,9 @@ class ActionRow:
     partners: str = ""
     sub_items: str = ""
     internal: bool = False
+    # Added with the completion breakdown (complete / in progress / not started): whether its
+    # completion as of the quarter counts as not started. Older snapshots' rows say no.
+    is_not_started: bool = False
 
     @property
     def movement(self) -> str | None:
@@ -77,10 +80,19 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class Figures:
-    """Headline counts for a set of actions."""
+    """Headline counts for a set of actions. By completion as of the quarter, every action is
+    complete, not started or in progress (complete + in progress + not started = total); of
+    those not complete, ``open_green``, ``open_amber`` and ``open_red`` are rated so this
+    quarter (the rest are not updated, or rated blue though not complete), as councils report
+    to scrutiny: "114 actions: 64 complete, 49 in progress, 1 not started; of those not
+    complete 21 green, 21 amber, 7 red"."""
 
     total: int = 0
     complete: int = 0
+    not_started: int = 0
+    open_green: int = 0
+    open_amber: int = 0
+    open_red: int = 0
     # By this quarter's RAG rating (plans.ratings: each rating's ``figure``).
     on_track: int = 0  # green
     at_risk: int = 0  # amber
@@ -88,6 +100,15 @@ class Figures:
     rated_complete: int = 0  # blue: rated complete this quarter
     late: int = 0
     not_updated: int = 0
+
+    @property
+    def in_progress(self) -> int:
+        """Neither complete nor not started."""
+        return self.total - self.complete - self.not_started
+
+    @property
+    def not_complete(self) -> int:
+        return self.total - self.complete
 
     @property
     def percent_complete(self) -> int:
@@ -98,9 +119,14 @@ class Figures:
     def of(cls, rows) -> "Figures":
         rows = list(rows)
         by_rag = Counter(row.rag for row in rows)
+        open_by_rag = Counter(row.rag for row in rows if not row.is_complete)
         return cls(
             total=len(rows),
             complete=sum(r.is_complete for r in rows),
+            not_started=sum(r.is_not_started and not r.is_complete for r in rows),
+            open_green=open_by_rag[RAG.GREEN],
+            open_amber=open_by_rag[RAG.AMBER],
+            open_red=open_by_rag[RAG.RED],
             late=sum(r.is_late for r in rows),
             **{RAG_RATINGS[rag].figure: count for rag, count in by_rag.items()},
         )

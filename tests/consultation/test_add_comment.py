@@ -141,9 +141,9 @@ def test_the_form_of_a_plan_not_in_consultation_explains_why(member_client):
     assert "out for consultation" in text_of(response)
 
 
-def test_someone_without_the_permission_to_comment_may_not(client, plan):
-    """The people of a body that oversees the partnership read its plans but have no role in
-    it, so no permission to comment."""
+def test_an_oversight_body_neither_reads_nor_makes_comments(client, plan):
+    """The people of a body that oversees the partnership read its signed-off plans but never
+    its consultation: the page is not there for them."""
     overseer = UserFactory()
     body = OversightBody.objects.create(
         name="Office of the Police and Crime Commissioner", slug="opcc"
@@ -152,8 +152,8 @@ def test_someone_without_the_permission_to_comment_may_not(client, plan):
     body.members.add(overseer)
     client.force_login(overseer)
 
-    assert client.get(add_url(plan)).status_code == 403
-    assert client.post(add_url(plan), {"text": "Hello"}).status_code == 403
+    assert client.get(add_url(plan)).status_code == 404
+    assert client.post(add_url(plan), {"text": "Hello"}).status_code == 404
     assert not Comment.objects.exists()
 
 

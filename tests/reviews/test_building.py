@@ -67,15 +67,23 @@ AFTER_THE_YEAR = date(2018, 6, 1)
 # 3.6, 3.8), Met Police 9 (1.6, 1.14, 2.1, 2.5, 2.11, 3.4, 3.7, 3.10, 3.11), Schools 2, LSCB 2,
 # YOS 2, MOPAC 1, Victim Support 1, Lewisham CCG 1.
 
+# Not started, by the completion of the latest update so far: 1.2, 1.4, 1.12 and 3.11 in Q1 and
+# Q2; 1.12 started in Q3. Of the actions not complete, every green, amber and red one (none of
+# the complete ones is rated anything but blue).
 DEMO_FIGURES = {
-    1: Figures(total=37, complete=1, on_track=31, at_risk=5, off_track=0, rated_complete=1, late=0),
+    1: Figures(
+        total=37, complete=1, not_started=4, open_green=31, open_amber=5, open_red=0,
+        on_track=31, at_risk=5, off_track=0, rated_complete=1, late=0,
+    ),
     2: Figures(
-        total=37, complete=10, on_track=19, at_risk=6, off_track=2, rated_complete=10, late=0
+        total=37, complete=10, not_started=4, open_green=19, open_amber=6, open_red=2,
+        on_track=19, at_risk=6, off_track=2, rated_complete=10, late=0,
     ),
     3: Figures(
-        total=37, complete=10, on_track=18, at_risk=6, off_track=3, rated_complete=10, late=0
+        total=37, complete=10, not_started=3, open_green=18, open_amber=6, open_red=3,
+        on_track=18, at_risk=6, off_track=3, rated_complete=10, late=0,
     ),
-}
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("quarter", [1, 2, 3])

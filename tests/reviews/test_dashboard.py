@@ -101,6 +101,10 @@ def test_it_counts_the_reporting_quarter_of_a_plan():
     assert glance.figures == Figures(
         total=5,
         complete=2,  # 2 (complete in Q2) and 4 (complete itself)
+        not_started=0,  # 5 started in Q3
+        open_green=1,  # 5
+        open_amber=0,
+        open_red=1,  # 1
         on_track=1,  # 5
         at_risk=0,
         off_track=1,  # 1
@@ -120,6 +124,10 @@ def test_it_counts_each_quarter_so_far_as_it_stood_then():
     assert trend[1] == Figures(
         total=5,
         complete=1,
+        not_started=1,  # 5, not updated yet
+        open_green=2,  # 1 and 2
+        open_amber=1,  # 3
+        open_red=0,
         on_track=2,
         at_risk=1,
         off_track=0,
@@ -130,6 +138,10 @@ def test_it_counts_each_quarter_so_far_as_it_stood_then():
     assert trend[2] == Figures(
         total=5,
         complete=2,
+        not_started=1,  # 5
+        open_green=0,
+        open_amber=1,  # 1
+        open_red=0,
         on_track=0,
         at_risk=1,
         off_track=0,
