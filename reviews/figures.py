@@ -154,6 +154,36 @@ FIGURES = {
     for figure in (
         Figure("total", "Actions", "All actions", lambda row: True),
         Figure("complete", "Complete", "Complete actions", lambda row: row.is_complete),
+        Figure(
+            "in_progress",
+            "In progress",
+            "Actions in progress",
+            lambda row: not row.is_complete and not row.is_not_started,
+        ),
+        Figure(
+            "not_started",
+            "Not started",
+            "Actions not started",
+            lambda row: row.is_not_started and not row.is_complete,
+        ),
+        Figure(
+            "open_green",
+            "Green, not complete",
+            "Actions not complete and on track (green)",
+            lambda row: not row.is_complete and row.rag == RAG.GREEN,
+        ),
+        Figure(
+            "open_amber",
+            "Amber, not complete",
+            "Actions not complete and at risk (amber)",
+            lambda row: not row.is_complete and row.rag == RAG.AMBER,
+        ),
+        Figure(
+            "open_red",
+            "Red, not complete",
+            "Actions not complete and off track (red)",
+            lambda row: not row.is_complete and row.rag == RAG.RED,
+        ),
         Figure("on_track", "On track", "On track actions", lambda row: row.rag == RAG.GREEN),
         Figure("at_risk", "At risk", "At risk actions", lambda row: row.rag == RAG.AMBER),
         Figure("off_track", "Off track", "Off track actions", lambda row: row.rag == RAG.RED),

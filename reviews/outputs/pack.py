@@ -532,6 +532,17 @@ def _figures_table(first_heading: str, groups, width: float) -> Table:
     return _table(data, widths, extra_style=style)
 
 
+def completion_sentence(figures) -> str:
+    """How far the actions have got, as councils report to scrutiny (the quarterly page says the
+    same: reviews/includes/completion.html)."""
+    return (
+        f"{_count(figures.total, 'action')}: {figures.complete} complete, "
+        f"{figures.in_progress} in progress, {figures.not_started} not started. "
+        f"Of the {figures.not_complete} not complete: {figures.open_green} green, "
+        f"{figures.open_amber} amber, {figures.open_red} red."
+    )
+
+
 def _headline(review: QuarterlyReview, width: float) -> list:
     figures = review.figures
     cards = [
@@ -562,7 +573,7 @@ def _headline(review: QuarterlyReview, width: float) -> list:
     cards_table = Table(data, colWidths=[card, gutter] * 3 + [card], hAlign="LEFT")
     cards_table.setStyle(TableStyle(style))
 
-    flowables = [cards_table]
+    flowables = [cards_table, _p(escape(completion_sentence(figures)), "body")]
     if review.quarter > 1:
         previous = f"Q{review.quarter - 1}"
         flowables.append(

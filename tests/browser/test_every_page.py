@@ -3,9 +3,12 @@ by axe-core, no errors from the Nu HTML Checker (vnu), and no link that leads to
 
 The pages are found the way people find them: each role signs in and follows every link it is
 shown, breadth first, opening each URL pattern of the site at most a few times (the 37 actions of
-the demo plan are one pattern). Then the resolver's list of patterns is compared with what was
-opened, so that a new page nobody links to, or that this crawl cannot reach, fails
-`test_the_crawl_reached_every_page_of_the_site` until it is reached or excused below with a reason.
+the demo plan are one pattern). The crawl keeps to the partnership's pages (/p/<slug>/), where
+people work, and the site administrator's to the site's own admin (/admin/); no page of the
+partnership may link to a partnership's page without the partnership in its address. Then the
+resolver's list of patterns is compared with what was opened, so that a new page nobody links
+to, or that this crawl cannot reach, fails `test_the_crawl_reached_every_page_of_the_site` until
+it is reached or excused below with a reason.
 Forms with errors and error pages, which no link leads to, are made on purpose by
 `test_error_pages_and_forms_with_errors_pass_axe_and_the_html_checker`.
 """
@@ -23,7 +26,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
-from tests.browser.conftest import watch_for_csp_violations
+from partnerships.middleware import SITE_NAMESPACES, SITE_VIEWS
+from tests.browser.conftest import DEMO_PASSWORD, watch_for_csp_violations
 from tests.conftest import PREFIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,22 +36,29 @@ ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 
+SITE_ADMINISTRATOR = "site-administrator"
 # Each role and the demo login it signs in with (None: not signed in).
 ROLES = {
     "anonymous": None,
     "officer": "officer",  # Lewisham Council's community safety officer
     "other_officer": "police",  # an officer of another agency
     "chair": "chair",
-    "administrator": "admin",
+    "administrator": "admin",  # the partnership's administrator
+    "site_administrator": SITE_ADMINISTRATOR,  # made by `every_kind_of_page`
 }
-# Where each role starts: the partnership's pages (the site's root only sends people there).
+# Where each role starts: the partnership's pages (the site's root only sends people there),
+# and the site's own admin for the site administrator.
 STARTS = {
     "anonymous": [f"{PREFIX}/public/", f"{PREFIX}/sign-in/"],
     "officer": [f"{PREFIX}/"],
     "other_officer": [f"{PREFIX}/"],
     "chair": [f"{PREFIX}/"],
     "administrator": [f"{PREFIX}/", f"{PREFIX}/admin/"],
+    "site_administrator": ["/admin/"],
 }
+# The addresses each role's crawl keeps to: the partnership's (/p/<slug>/...), or the site's
+# admin. Links elsewhere are not followed.
+AREAS = {role: f"{PREFIX}/" for role in STARTS} | {"site_administrator": "/admin/"}
 # How many URLs of one pattern a role opens: enough to see the pattern's variations (a plan with
 # and without priorities, an open and a closed quarter), few enough to keep the run short.
 PER_PATTERN = 1
@@ -73,7 +84,9 @@ EXCUSED = {
     "password_reset_complete": "reached after a reset only; covered by the password reset tests",
     "password_reset_done": "reached after asking for a reset (tests/agencies/"
     "test_password_reset.py)",
-    "favicon.ico": "a redirect to the icon file, not a page",
+    "favicon": "a redirect to the icon file, not a page",
+    "partnership_logo": "the partnership's logo, an image in its header (not a link) where it "
+    "has one, not a page; checked in test_access",
     "plans:publish": "a POST-only button",
     "consultation:address": "a POST-only button on the comments list",
     "consultation:reopen": "a POST-only button on the comments list",
@@ -98,29 +111,48 @@ def _patterns(resolver=None, prefix="", namespace=None):
             yield name or prefix + str(entry.pattern), prefix + str(entry.pattern)
 
 
-def _pattern_of(path):
-    """The pattern of a page of the partnership (None for any other address: the crawl keeps to
-    the partnership's pages)."""
+def _match(path):
+    """The URL pattern an address of the partnership (/p/<slug>/...) or of the site's root
+    leads to, or None."""
     path = urlsplit(path).path
-    if not path.startswith(PREFIX + "/"):
-        return None
+    if path.startswith(PREFIX + "/"):
+        path = path.removeprefix(PREFIX)
     try:
-        match = resolve(path.removeprefix(PREFIX))
+        return resolve(path)
     except Resolver404:
         return None
+
+
+def _pattern_of(path, area):
+    """The pattern of a page in the area (None for any other address: each role's crawl keeps
+    to its area, AREAS)."""
+    match = _match(path) if urlsplit(path).path.startswith(area) else None
+    if match is None:
+        return None
     return match.view_name or match.route
+
+
+def _is_site_page(path):
+    """Whether the address is one of the site's own pages (signing in, the choice of
+    partnership, the site's admin), which belong to no partnership."""
+    match = _match(path)
+    return match is not None and (
+        (match.url_name in SITE_VIEWS and not match.namespace)
+        or bool(set(match.namespaces) & SITE_NAMESPACES)
+    )
 
 
 @pytest.fixture
 def every_kind_of_page(demo_data):
     """The demo data, plus what makes the rarer pages exist: a closed quarter, a plan out for
-    consultation with comments, a published plan."""
+    consultation with comments, a published plan; and a site administrator."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from consultation.models import Comment
     from plans.models import AnnualPlan, PlanStatus
     from tests.closing import close_quarter
+    from tests.factories import SuperuserFactory
 
     users = get_user_model().objects
     chair = users.get(username="chair")
@@ -139,6 +171,7 @@ def every_kind_of_page(demo_data):
         addressed_at=timezone.now(),
         addressed_by=users.get(username="admin"),
     )
+    SuperuserFactory(username=SITE_ADMINISTRATOR, password=DEMO_PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +188,7 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
     while queue:
         url = queue.popleft()
         path = urlsplit(url).path
-        pattern = _pattern_of(path)
+        pattern = _pattern_of(path, AREAS[role])
         if pattern is None:
             continue  # a static file, or a link to somewhere else
         limit = PATTERN_LIMITS.get(
@@ -199,8 +232,17 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
                 NOT_FOLLOWED_PREFIXES
             ):
                 continue
-            if not parts.path.startswith(PREFIX + "/"):
-                log.setdefault("outside", set()).add((role, urlsplit(url).path, parts.path))  # DIAG
+            # A partnership's page links to its own pages, or to the site's: never to an address
+            # of a partnership's page without the partnership (which would take someone of
+            # several partnerships to the wrong one, or to a choice).
+            in_partnership = path.startswith(f"{PREFIX}/")
+            if (
+                in_partnership
+                and not parts.path.startswith(f"{PREFIX}/")
+                and _match(parts.path) is not None
+                and not _is_site_page(parts.path)
+            ):
+                log["problems"].append(f"{role}: {url} links to {parts.path} outside {PREFIX}/")
             target = parts._replace(fragment="").geturl()
             if target not in seen_urls:
                 seen_urls.add(target)
@@ -224,16 +266,16 @@ def test_every_page_as_every_role_passes_axe_and_the_html_checker(
         )
         try:
             if username:
-                page.goto(f"{live_server.url}{PREFIX}/sign-in/")
+                sign_in_at = "" if AREAS[role] == "/admin/" else PREFIX
+                page.goto(f"{live_server.url}{sign_in_at}/sign-in/")
                 page.get_by_label("Username").fill(username)
-                page.get_by_label("Password").fill("safer-lewisham-demo")
+                page.get_by_label("Password").fill(DEMO_PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
                 page.wait_for_load_state()
             _crawl(page, live_server.url, role, axe_check, crawl_log, tmp_path, csp_violations)
         finally:
             context.close()
 
-    print("DIAG outside", sorted(crawl_log.get("outside", ())))  # DIAG
     problems = crawl_log["problems"]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
     _check_html(tmp_path, crawl_log["html"])
@@ -287,7 +329,7 @@ def test_the_crawl_reached_every_page_of_the_site(crawl_log):
 def _sign_in(page, base_url, username):
     page.goto(f"{base_url}{PREFIX}/sign-in/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("safer-lewisham-demo")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 

@@ -5,13 +5,22 @@ from decimal import Decimal
 
 import pytest
 
-from demo.loading import DEMO_DATA_FILE, DemoDataError, load_demo_data, read_demo_file
+from demo.loading import (
+    DEMO_DATA_FILE,
+    DEMO_SHARED_FILE,
+    DemoDataError,
+    load_demo_data,
+    load_indicator_definitions,
+    read_demo_file,
+)
 from indicators.models import Indicator, IndicatorValue
 
 PLAN_17_18 = "safer-lewisham-plan-17-18"
 
 
 def seed():
+    """As seed_demo loads the partnership's file: after the shared indicator definitions."""
+    load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
     load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
 
 
