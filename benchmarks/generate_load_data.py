@@ -128,7 +128,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"Deleted the “{prefix}” load data: {deleted['partnerships']:,} "
-                        f"partnerships, {deleted['plans']:,} plans, {deleted['actions']:,} "
+                        f"partnership{'' if deleted['partnerships'] == 1 else 's'}, "
+                        f"{deleted['plans']:,} plans, {deleted['actions']:,} "
                         f"actions, {deleted['progress updates']:,} progress updates, "
                         f"{deleted['users']:,} users."
                     )

@@ -539,12 +539,10 @@ def clear_load_data(prefix: str) -> dict[str, int]:
 
 
 def _clear(prefix: str) -> dict[str, int]:
-    # Fixed lists of ids: the partnerships' slugs stay the same, but a subquery through the
-    # plans would see fewer and fewer of them as they go.
-    partnership_ids = list(generated_partnerships(prefix).values_list("pk", flat=True))
-    plans = AnnualPlan.objects.filter(
-        pk__in=list(generated_plans(prefix).values_list("pk", flat=True))
-    )
+    # Subqueries rather than lists of ids: a list of 15,000 people (300 partnerships') would
+    # come near SQLite's limit on a query's parameters.
+    partnerships = generated_partnerships(prefix)
+    plans = generated_plans(prefix)
     in_plans = {"strand__priority__plan__in": plans}
     deleted = {
         "partner links": _delete_rows(
@@ -569,14 +567,12 @@ def _clear(prefix: str) -> dict[str, int]:
     # deletion in their audit trail: a row each, which is cheap and true.
     deleted["plans"] = plans.delete()[1].get(AnnualPlan._meta.label, 0)
     _delete_rows(generated_strategies(prefix))
-    users = get_user_model().objects.filter(
-        pk__in=list(generated_users(prefix).values_list("pk", flat=True))
-    )
+    users = generated_users(prefix)
     # The base manager, as for the agencies: the default one misses the profile of a person
     # who is a member of no partnership.
     _delete_rows(Profile._base_manager.filter(user__in=users))
     deleted["memberships"] = _delete_rows(
-        Membership.objects.filter(Q(partnership__in=partnership_ids) | Q(user__in=users))
+        Membership.objects.filter(Q(partnership__in=partnerships) | Q(user__in=users))
     )
     # Also through the ORM: a real action someone gave a load officer to lead loses its lead
     # officer (SET_NULL) rather than blocking the clear.
@@ -584,17 +580,13 @@ def _clear(prefix: str) -> dict[str, int]:
     agencies = generated_agencies(prefix)
     _delete_rows(
         Agency.partnerships.through.objects.filter(
-            Q(agency__in=agencies) | Q(partnership__in=partnership_ids)
+            Q(agency__in=agencies) | Q(partnership__in=partnerships)
         )
     )
     deleted["agencies"] = _delete_rows(agencies)
     # The partnerships through the ORM too: an oversight body that was given one to cover
     # loses it, and their deletion is in their audit trail.
-    deleted["partnerships"] = (
-        Partnership.objects.filter(pk__in=partnership_ids)
-        .delete()[1]
-        .get(Partnership._meta.label, 0)
-    )
+    deleted["partnerships"] = partnerships.delete()[1].get(Partnership._meta.label, 0)
     return deleted
 
 

@@ -59,13 +59,13 @@ def roles_and_addresses_of(partnership, prefix: str):
 
 
 @contextmanager
-def across(partnerships):
+def across(partnerships, *, oversight=False):
     """Read several partnerships' rows at once (an oversight body's comparison): no role, no
-    partnership's addresses."""
+    partnership's addresses. ``oversight``: as an oversight body reads them."""
     ids = [p.pk for p in partnerships]
     acting_token = _acting.set(None)
     try:
-        with scope(**{DIMENSION: ids}):
+        with scope(**{DIMENSION: ids, OVERSIGHT: oversight}):
             yield
     finally:
         _acting.reset(acting_token)

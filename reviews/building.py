@@ -114,12 +114,23 @@ def _compute(plan, period, on: date) -> QuarterlyReview:
 def indicator_rows(plan, number: int) -> list[IndicatorRow]:
     """The plan's indicators in quarter ``number``, in the plan's order, each with its values
     from Q1 to that quarter: three queries (indicators, targets, values), however many."""
-    indicators = list(Indicator.objects.filter(plan=plan).select_related("source_agency"))
+    return indicator_rows_of({plan.pk: number})[plan.pk]
+
+
+def indicator_rows_of(quarters: dict[int, int]) -> dict[int, list[IndicatorRow]]:
+    """{plan id: its indicator rows} for several plans, each in its own quarter (``quarters``:
+    {plan id: quarter number}): the same three queries however many plans (an oversight body's
+    comparison)."""
+    plan_ids = list(quarters)
+    indicators = list(Indicator.objects.filter(plan__in=plan_ids).select_related("source_agency"))
     targets: dict[int, list] = {}
-    for target in IndicatorTarget.objects.filter(indicator__plan=plan):
+    for target in IndicatorTarget.objects.filter(indicator__plan__in=plan_ids):
         targets.setdefault(target.indicator_id, []).append(target)
     values: dict[int, dict[int, dict]] = {}
-    for value in IndicatorValue.objects.filter(indicator__plan=plan, quarter__lte=number).values(
+    latest = max(quarters.values(), default=0)
+    for value in IndicatorValue.objects.filter(
+        indicator__plan__in=plan_ids, quarter__lte=latest
+    ).values(
         "indicator_id",
         "quarter",
         "value",
@@ -132,8 +143,9 @@ def indicator_rows(plan, number: int) -> list[IndicatorRow]:
         "recorded_by__username",
     ):
         values.setdefault(value["indicator_id"], {})[value["quarter"]] = value
-    rows = []
+    rows = {plan_id: [] for plan_id in plan_ids}
     for indicator in indicators:
+        number = quarters[indicator.plan_id]
         own_targets = targets.get(indicator.pk, [])
         own_values = values.get(indicator.pk, {})
         trend = []
@@ -150,7 +162,7 @@ def indicator_rows(plan, number: int) -> list[IndicatorRow]:
             )
         value = own_values.get(number)
         agency = indicator.source_agency
-        rows.append(
+        rows[indicator.plan_id].append(
             IndicatorRow(
                 indicator_id=indicator.pk,
                 name=indicator.name,

@@ -90,13 +90,24 @@ def plans_in_delivery():
     return AnnualPlan.objects.taking_updates().by_status()
 
 
-def plans_at_a_glance(on: date | None = None) -> list[PlanAtAGlance]:
+def plans_at_a_glance(on: date | None = None, *, period: Quarter | None = None):
     """Every plan in delivery with its figures for each quarter up to its reporting quarter,
     as review_for would give them, in three queries: the plans, their closed quarters' figures,
-    and their actions counted by what the figures depend on (_action_groups)."""
+    and their actions counted by what the figures depend on (_action_groups).
+
+    With ``period`` (a quarter of a financial year): the plans in delivery of that year, each
+    in that quarter instead (none if it has not begun), as its quarterly page shows it on
+    ``on``: the same period side by side."""
     on = on or timezone.localdate()
-    plans = list(plans_in_delivery())
-    reporting = {plan.pk: plan.reporting_quarter(on) for plan in plans}
+    plans = plans_in_delivery()
+    if period is not None:
+        plans = plans.filter(financial_year=period.financial_year)
+    plans = list(plans)
+    if period is None:
+        reporting = {plan.pk: plan.reporting_quarter(on) for plan in plans}
+    else:
+        started = period.start_date <= on
+        reporting = {plan.pk: plan.quarter(period.number) if started else None for plan in plans}
     reported = [plan for plan in plans if reporting[plan.pk] is not None]
     live, closed = {}, {}
     if reported:

@@ -74,9 +74,7 @@ def from_json(data: dict) -> QuarterlyReview:
         closed_at=_datetime_from(data.get("closed_at")),
         closed_by=data.get("closed_by", ""),
         indicators=[_indicator_from(row) for row in data.get("indicators", ())],
-        indicator_figures=IndicatorFigures(
-            **_known(IndicatorFigures, data.get("indicator_figures") or {})
-        ),
+        indicator_figures=indicator_figures_from(data.get("indicator_figures") or {}),
     )
 
 
@@ -87,6 +85,11 @@ def closed_review(closure) -> QuarterlyReview:
     review.closed_at = closure.closed_at
     review.closed_by = display_name(closure.closed_by)
     return review
+
+
+def indicator_figures_from(data: dict) -> IndicatorFigures:
+    """A snapshot's indicator figures (none in snapshots taken before indicators existed)."""
+    return IndicatorFigures(**_known(IndicatorFigures, data))
 
 
 def figures_from(data: dict) -> Figures:

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "public",
     "indicators",
     "rounds",
+    # Oversight bodies' pages: the partnerships they cover side by side.
+    "oversight",
     # The demo data and `seed_demo`, above every app it fills.
     "demo",
     # Security (see docs/security.md): login throttling and the Content Security Policy.

@@ -14,7 +14,6 @@ from rounds import views as round_views
 
 from . import views as site_views
 
-
 urlpatterns = [
     path("", site_views.home, name="home"),
     # A plan's pages, in the one "plans" namespace: its status and publishing are the plans app's,
@@ -41,6 +40,8 @@ urlpatterns = [
     # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one
     # include, so that both are in the one "reviews" namespace (reviews/urls.py).
     path("", include("reviews.urls")),
+    # An oversight body's pages, above the partnerships it covers (at the site's root).
+    path("oversight/", include("oversight.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
     # Open to anyone: someone whose session has already run out can still press "Sign out".
     path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),

@@ -16,6 +16,7 @@ from actions.views.mine import my_actions_summary
 from actions.views.recording import typed_text
 from actions.views.update import TYPED_FIELDS
 from agencies.views import landing_url
+from oversight.views import bodies_of
 from partnerships.context import acting_in
 from partnerships.middleware import chosen_partnership, partnerships_of
 from plans.models import AnnualPlan
@@ -38,12 +39,16 @@ def choose_partnership(request):
     """The site's root page: where the person's work starts in their partnership, or, for
     someone of several, the list of them to choose from (the header moves between them too)."""
     mine = list(partnerships_of(request.user))
+    bodies = list(bodies_of(request.user))
+    choosing = bool(request.GET.get("choose"))
     last = chosen_partnership(request)
-    if len(mine) == 1 or (last is not None and not request.GET.get("choose")):
+    if not choosing and (len(mine) == 1 and not bodies or last is not None):
         partnership = last or mine[0]
         with acting_in(partnership):
             return redirect(landing_url(request.user))
-    return render(request, "choose_partnership.html", {"partnerships": mine})
+    if not choosing and not mine and len(bodies) == 1:
+        return redirect("oversight:dashboard", slug=bodies[0].slug)
+    return render(request, "choose_partnership.html", {"partnerships": mine, "bodies": bodies})
 
 
 @permission_required("plans.view_annualplan", raise_exception=True)
