@@ -6,7 +6,7 @@ one is computed now (``compute_review``), which is also what closing a quarter k
 (``review_snapshot``, the callable reviews passes to plans.year.close_quarter).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils import timezone
@@ -436,3 +436,28 @@ def _grouped(rows, *, kind, value_of, label_of, sort_key, none_label) -> list[Br
     if None in groups:
         breakdowns.append(Breakdown(none_label, (kind, None), Figures.of(groups[None])))
     return breakdowns
+
+
+def review_read(request, plan, quarter: int, on: date | None = None) -> QuarterlyReview:
+    """``review_for``, as the person making the request may read it: an oversight body's
+    person reads it without names or internal narratives (``as_read_by_oversight``)."""
+    review = review_for(plan, quarter, on=on)
+    if getattr(request, "reads_as_oversight", False):
+        return as_read_by_oversight(review)
+    return review
+
+
+def as_read_by_oversight(review: QuarterlyReview) -> QuarterlyReview:
+    """The review as an oversight body reads it: the same figures, without any officer's name
+    or a narrative the partnership marked internal (as on its public pages)."""
+    rows = [
+        replace(
+            row,
+            lead_officer="",
+            updated_by="",
+            narrative="" if row.internal else row.narrative,
+        )
+        for row in review.rows
+    ]
+    indicators = [replace(row, recorded_by="") for row in review.indicators]
+    return replace(review, rows=rows, indicators=indicators, closed_by="")

@@ -26,9 +26,11 @@ from actions.models import Action
 from agencies import roles
 from demo.loading import (
     DEMO_DATA_FILE,
+    DEMO_PARTNERSHIP_FILES,
     DEMO_SHARED_FILE,
     load_demo_data,
     load_indicator_definitions,
+    load_oversight,
     read_demo_file,
     restore_completion_statuses,
 )
@@ -193,6 +195,38 @@ def demo_rows(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
         ContentType.objects.clear_cache()
     return rows
+
+
+@pytest.fixture(scope="session")
+def whole_demo_rows(django_db_setup, django_db_blocker):
+    """The whole demo's rows, as `make run` loads it: Safer Lewisham, the invented Safer
+    Eastmere and the oversight body covering both, with every demo login; loaded once per test
+    session and copied."""
+
+    def load_the_whole_demo():
+        shared = read_demo_file(DEMO_SHARED_FILE)
+        summary = load_indicator_definitions(shared)
+        for path in DEMO_PARTNERSHIP_FILES:
+            load_demo_data(read_demo_file(path), create_users=True)
+        load_oversight(shared, create_users=True, summary=summary)
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        working_in_the_test_partnership(),
+    ):
+        with transaction.atomic():
+            put_back_what_the_migrations_seed()
+            rows = CopiedRows.of(load_the_whole_demo)
+            transaction.set_rollback(True)
+        ContentType.objects.clear_cache()
+    return rows
+
+
+@pytest.fixture
+def whole_demo(db, whole_demo_rows):
+    """The whole demo (see whole_demo_rows) in the test's database."""
+    whole_demo_rows.insert()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from plans.models import AnnualPlan
 from plans.quarters import QUARTER_NUMBERS
 
-from ..building import review_for
+from ..building import review_read
 from ..figures import QuarterlyReview
 from ..outputs.pack import build_pack
 from ..outputs.spreadsheets import build_csv, build_xlsx
@@ -19,13 +19,13 @@ from ..outputs.spreadsheets import build_csv, build_xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _plan_and_review(slug, quarter) -> tuple[AnnualPlan, QuarterlyReview]:
+def _plan_and_review(request, slug, quarter) -> tuple[AnnualPlan, QuarterlyReview]:
     """The plan (with its partnership) and the review of its quarter; 404 for an unknown plan
     or a quarter outside 1–4."""
     if quarter not in QUARTER_NUMBERS:
         raise Http404("A plan's quarters are numbered 1 to 4.")
     plan = get_object_or_404(AnnualPlan.objects.select_related("partnership"), slug=slug)
-    return plan, review_for(plan, quarter)
+    return plan, review_read(request, plan, quarter)
 
 
 def filename(review: QuarterlyReview, suffix: str) -> str:
@@ -46,7 +46,7 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 @permission_required("plans.view_annualplan", raise_exception=True)
 def pack_pdf(request, slug, quarter):
     """The meeting pack: the quarterly review as a PDF to attach to committee papers."""
-    plan, review = _plan_and_review(slug, quarter)
+    plan, review = _plan_and_review(request, slug, quarter)
     pdf = build_pack(review, plan.partnership.name)
     return _download(pdf, "application/pdf", filename(review, "pack.pdf"))
 
@@ -55,7 +55,7 @@ def pack_pdf(request, slug, quarter):
 @permission_required("plans.view_annualplan", raise_exception=True)
 def actions_xlsx(request, slug, quarter):
     """Every action of the quarter as an Excel workbook, with filters and a summary sheet."""
-    plan, review = _plan_and_review(slug, quarter)
+    plan, review = _plan_and_review(request, slug, quarter)
     workbook = build_xlsx(review, plan.partnership.name)
     return _download(workbook, XLSX, filename(review, "actions.xlsx"))
 
@@ -64,5 +64,5 @@ def actions_xlsx(request, slug, quarter):
 @permission_required("plans.view_annualplan", raise_exception=True)
 def actions_csv(request, slug, quarter):
     """Every action of the quarter as CSV (UTF-8, opens cleanly in Excel)."""
-    _plan, review = _plan_and_review(slug, quarter)
+    _plan, review = _plan_and_review(request, slug, quarter)
     return _download(build_csv(review), "text/csv; charset=utf-8", filename(review, "actions.csv"))

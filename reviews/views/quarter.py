@@ -15,9 +15,9 @@ from agencies.models import display_name
 from indicators.charts import Point, format_value, series_svg
 from plans.models import AnnualPlan, QuarterClosure
 from plans.ratings import INDICATOR_RATINGS, RAG_RATINGS, IndicatorRating, indicator_rating
-from rounds.missing import missing_updates
+from rounds.missing import MissingUpdates, missing_updates
 
-from ..building import review_for
+from ..building import review_read
 from ..figures import FIGURES, GROUP_KINDS, ActionRow
 from ..outputs.charts import charts_for
 
@@ -61,7 +61,8 @@ def quarter_page(request, plan, number, *, problem=None, status=200):
     """The quarterly page of the plan's quarter ``number``, with a ``problem`` to show (a refused
     closing) and its status."""
     today = timezone.localdate()
-    review = review_for(plan, number, on=today)
+    review = review_read(request, plan, number, on=today)
+    oversight = getattr(request, "reads_as_oversight", False)
     period = plan.quarter(number)
     context = {
         "plan": plan,
@@ -82,10 +83,13 @@ def quarter_page(request, plan, number, *, problem=None, status=200):
         and period.end_date < today
         and request.user.has_perm("plans.close_quarter"),
         "can_reopen": review.is_closed and request.user.has_perm("plans.reopen_quarter"),
-        "closures": _closure_history(plan, number),
+        "closures": _closure_history(plan, number, names=not oversight),
         **_rag_labels(number),
         **_listed_rows(review),
-        "missing": missing_updates(plan, review.rows, number, closed=review.is_closed, on=today),
+        # Who is missing updates names officers: an oversight body reads the counts only.
+        "missing": MissingUpdates(None)
+        if oversight
+        else missing_updates(plan, review.rows, number, closed=review.is_closed, on=today),
         "problem": problem,
         **charts_for(review),
         **_indicators_section(review),
@@ -350,9 +354,9 @@ def _rag_labels(number) -> dict:
     }
 
 
-def _closure_history(plan, number) -> list[tuple[str, str, object]]:
-    """When the quarter was closed and reopened, and by whom, oldest first, from the closures'
-    audit trail: [("Closed", "Catherine Holloway", when)]."""
+def _closure_history(plan, number, *, names=True) -> list[tuple[str, str, object]]:
+    """When the quarter was closed and reopened, and by whom (unless not ``names``), oldest
+    first, from the closures' audit trail: [("Closed", "Catherine Holloway", when)]."""
     events = (
         QuarterClosure.history.filter(plan_id=plan.pk, quarter=number)
         .exclude(history_type="~")
@@ -363,7 +367,7 @@ def _closure_history(plan, number) -> list[tuple[str, str, object]]:
     return [
         (
             "Closed" if event.history_type == "+" else "Reopened",
-            display_name(event.history_user),
+            display_name(event.history_user) if names else "",
             event.history_date,
         )
         for event in events
@@ -398,7 +402,7 @@ def quarter_actions(request, slug, quarter):
     """The actions behind one of the quarterly page's figures (?figure=off_track), within a
     group of its breakdowns (&strand=12, &theme=none...): as many rows as the figure says."""
     plan = get_object_or_404(AnnualPlan, slug=slug)
-    review = review_for(plan, quarter)
+    review = review_read(request, plan, quarter)
     figure_key = request.GET.get("figure", "total")
     figure = FIGURES.get(figure_key)
     problems = (

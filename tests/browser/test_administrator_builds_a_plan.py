@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from actions.models import Action
-from plans.models import AnnualPlan
 from agencies import roles
+from plans.models import AnnualPlan
 from tests.conftest import PREFIX, TEST_PARTNERSHIP_ID, in_role
 from tests.factories import AgencyFactory, UserFactory
 

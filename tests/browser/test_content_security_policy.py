@@ -146,9 +146,7 @@ def test_every_admin_page_works_under_the_policy(watched, live_server, demo_data
     assert "'unsafe-inline'" not in str(settings.CONTENT_SECURITY_POLICY)
 
 
-def test_every_page_of_the_sites_own_admin_works_under_the_policy(
-    watched, live_server, demo_data
-):
+def test_every_page_of_the_sites_own_admin_works_under_the_policy(watched, live_server, demo_data):
     """The site's admin (/admin/), as a site administrator: every model, the partnerships and
     oversight bodies among them."""
     page, violations, errors = watched
