@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from govuk.admin_accessibility import LabelledSplitDateTimeMixin
+from govuk.admin_accessibility import LabelledSplitDateTimeMixin, LabelledTabularInline
 from partnerships.context import current_partnership
 from partnerships.models import Membership
 
@@ -66,7 +66,7 @@ class ProfileInline(admin.StackedInline):
 admin.site.unregister(User)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     """The person's role: in a partnership's admin, their role in it (one, required: someone
     without one is not of the partnership); in the site's admin, their role in each."""
 

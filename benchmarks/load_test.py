@@ -46,6 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Run as a script, only the script's own folder is on the path: the checkout's packages too.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -88,19 +89,29 @@ def password_hash(password: str = PASSWORD) -> str:
 def prepare_people(plan, *, officers: int, members: int, actions_each: int) -> dict:
     """Officers in agencies of five, each leading ``actions_each`` actions of ``plan``, plus one
     action per agency led by the agency alone (that all five may update: where conflicts
-    happen), and members of Chair and members. Made again on each run; returns the scenario
-    the locust process plays (JSON)."""
+    happen), and chairs and members: all of them members of the plan's partnership with the
+    role of officer or chair (``partnerships.models.Membership``; a Django group grants nothing)
+    and its agencies partners of it. Made again on each run; returns the scenario the locust
+    process plays (JSON), with the partnership's address prefix ("/p/<slug>"): everybody works
+    on its pages."""
+    from partnerships.context import acting_in
+
+    partnership = plan.partnership
+    with acting_in(partnership):
+        return _prepare_people(
+            plan, partnership, officers=officers, members=members, actions_each=actions_each
+        )
+
+
+def _prepare_people(plan, partnership, *, officers: int, members: int, actions_each: int):
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
 
     from actions.models import Action
-    from agencies import roles
     from agencies.models import Agency, Profile
+    from partnerships.models import Membership, Role
 
     User = get_user_model()
     encoded = password_hash()
-    officers_group = Group.objects.get(name=roles.OFFICERS)
-    members_group = Group.objects.get(name=roles.CHAIR_AND_MEMBERS)
     groups = max(1, (officers + 4) // 5)
     needed = officers * actions_each + groups
     actions = list(
@@ -111,7 +122,7 @@ def prepare_people(plan, *, officers: int, members: int, actions_each: int) -> d
     if len(actions) < needed:
         raise SystemExit(f"{plan} has {len(actions)} actions: the load test needs {needed}.")
 
-    def user(username, group):
+    def user(username, role):
         person, _ = User.objects.update_or_create(
             username=username,
             defaults={
@@ -122,20 +133,33 @@ def prepare_people(plan, *, officers: int, members: int, actions_each: int) -> d
                 "email": f"{username}@example.org",
             },
         )
-        person.groups.set([group])
+        person.groups.clear()  # roles come from memberships only (a run before partnerships)
+        Membership.objects.update_or_create(
+            user=person, partnership=partnership, defaults={"role": role}
+        )
         return person
 
     agencies = []
     for n in range(1, groups + 1):
-        agency, _ = Agency.objects.update_or_create(
+        # An agency is one organisation whatever partnerships it serves: looked up among all
+        # of them (the base manager), then made a partner of this one.
+        agency, _ = Agency._base_manager.update_or_create(
             slug=f"{PREFIX}-agency-{n}", defaults={"name": f"Load test agency {n}"}
         )
+        agency.partnerships.add(partnership)
         agencies.append(agency)
-    scenario = {"plan": plan.slug, "officers": [], "members": [], "password": PASSWORD}
+    scenario = {
+        "partnership": partnership.slug,
+        "prefix": partnership.prefix.rstrip("/"),
+        "plan": plan.slug,
+        "officers": [],
+        "members": [],
+        "password": PASSWORD,
+    }
     mine = iter(actions[groups:])
     for n in range(officers):
         agency = agencies[n // 5]
-        person = user(f"{PREFIX}-officer-{n + 1}", officers_group)
+        person = user(f"{PREFIX}-officer-{n + 1}", Role.OFFICER)
         Profile.objects.update_or_create(user=person, defaults={"agency": agency})
         own = [next(mine) for _ in range(actions_each)]
         Action.objects.filter(pk__in=own).update(lead_agency=agency, lead_officer=person)
@@ -146,7 +170,7 @@ def prepare_people(plan, *, officers: int, members: int, actions_each: int) -> d
     for n, agency in enumerate(agencies):
         Action.objects.filter(pk=actions[n]).update(lead_agency=agency, lead_officer=None)
     for n in range(members):
-        scenario["members"].append(user(f"{PREFIX}-member-{n + 1}", members_group).username)
+        scenario["members"].append(user(f"{PREFIX}-member-{n + 1}", Role.CHAIR).username)
     quarter = plan.reporting_quarter()
     scenario["quarter"] = quarter.number
     if plan.why_no_updates():
@@ -274,6 +298,12 @@ def swarm(base: str, scenario_file: str, results_file: str, duration: str, spawn
     Path(results_file).write_text(json.dumps(results))
 
 
+def saved_redirect(path: str, prefix: str) -> bool:
+    """Whether a redirect answering a save is that of an accepted save: to a page of the
+    partnership (the action's), not to a sign-in page."""
+    return path.startswith(prefix + "/") and "/sign-in/" not in path
+
+
 INPUT = re.compile(r"<input\b[^>]*>", re.S)
 ATTRIBUTE = re.compile(r'([a-z-]+)(?:="([^"]*)")?')
 
@@ -307,6 +337,9 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
     from locust.env import Environment
 
     password = scenario["password"]
+    # Every page is the partnership's: "/p/<slug>" + its address (sign-in too, as a link to one
+    # of its pages would bring someone there).
+    prefix = scenario["prefix"]
     officers = list(scenario["officers"])
     members = list(scenario["members"])
     everyone = len(officers) + len(members)
@@ -326,10 +359,10 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
 
         def sign_in(self, username):
             self.client.cookies = loopback_cookies()
-            form = self.client.get("/sign-in/", name=PAGES["sign_in_form"])
+            form = self.client.get(f"{prefix}/sign-in/", name=PAGES["sign_in_form"])
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
             answer = self.client.post(
-                "/sign-in/",
+                f"{prefix}/sign-in/",
                 {
                     "username": username,
                     "password": password,
@@ -354,13 +387,13 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
 
         @task
         def update_an_action(self):
-            self.client.get("/actions/mine/", name=PAGES["mine"])
+            self.client.get(f"{prefix}/actions/mine/", name=PAGES["mine"])
             # A quarter of the time, the agency's shared action: several officers on it at once.
             if random.random() < 0.25:  # noqa: S311 (not cryptography)
                 action = self.me["contested"]
             else:
                 action = random.choice(self.me["own"])  # noqa: S311
-            url = f"/actions/{action}/update/"
+            url = f"{prefix}/actions/{action}/update/"
             page = self.client.get(url, name=PAGES["form"])
             if page.status_code != 200:
                 return
@@ -391,7 +424,13 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
                     "status": answer.status_code,
                     "resave": resaving,
                 }
-                if answer.status_code == 302:
+                went_to = urlsplit(answer.headers.get("Location", "")).path
+                if answer.status_code == 302 and not saved_redirect(went_to, prefix):
+                    # Not the redirect of a save (to the action's page): a sign-in page, or an
+                    # address outside the partnership redirecting to it. Nothing was saved.
+                    record["outcome"] = "error"
+                    answer.failure(f"redirected to {went_to}")
+                elif answer.status_code == 302:
                     record["outcome"] = "accepted"
                     answer.success()
                 elif answer.status_code in (400, 403, 409):
@@ -422,11 +461,11 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
         @task
         def read(self):
             self.client.get(
-                f"/plans/{scenario['plan']}/quarters/{scenario['quarter']}/",
+                f"{prefix}/plans/{scenario['plan']}/quarters/{scenario['quarter']}/",
                 name=PAGES["quarter"],
             )
             gevent.sleep(random.uniform(1, 3))  # noqa: S311
-            self.client.get("/dashboard/", name=PAGES["dashboard"])
+            self.client.get(f"{prefix}/dashboard/", name=PAGES["dashboard"])
 
     def count(request_type, name, response, exception=None, **kwargs):
         status = getattr(response, "status_code", 0) or "no answer"
@@ -537,7 +576,15 @@ class Verdict:
 
 
 def verify(results: dict) -> Verdict:
-    """Compare every recorded save with what the database holds now."""
+    """Compare every recorded save with what the database holds now (bookkeeping of the whole
+    database, so with the partnership scoping off)."""
+    from partnerships.context import everywhere
+
+    with everywhere():
+        return _verify(results)
+
+
+def _verify(results: dict) -> Verdict:
     from actions.models import ProgressUpdate
 
     saves = results["saves"]
@@ -689,10 +736,15 @@ def main(argv=None):
     import django
     import gunicorn as gunicorn_package
 
-    from benchmarks.load_data import sized_plan_slug
+    from benchmarks.load_data import partnership_slug, sized_plan_slug
+    from partnerships.context import acting_in
+    from partnerships.models import Partnership
     from plans.models import AnnualPlan
 
-    plan = AnnualPlan.objects.get(slug=sized_plan_slug(bench.PREFIX, max(bench.PLAN_SIZES)))
+    # The 2,000-action plan, of the load data's first partnership (load-001).
+    partnership = Partnership.objects.get(slug=partnership_slug(bench.PREFIX))
+    with acting_in(partnership):
+        plan = AnnualPlan.objects.get(slug=sized_plan_slug(bench.PREFIX, max(bench.PLAN_SIZES)))
     say(f"Preparing {args.officers} officers and {args.members} members on {plan}…")
     scenario = prepare_people(
         plan, officers=args.officers, members=args.members, actions_each=args.actions_each

@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from govuk.admin_accessibility import LabelledTabularInline
+
 from .context import current_partnership
 from .models import Membership, OversightBody, Partnership
 
@@ -35,10 +37,9 @@ class SiteAdministratorsOnly:
         return in_site_admin(request)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 1
-    autocomplete_fields = ["user"]
     verbose_name = "person and role"
     verbose_name_plural = "people and their roles"
 
@@ -51,7 +52,6 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
     list_display = ["name", "short_name", "slug", "area", "is_active"]
     search_fields = ["name", "short_name", "area"]
-    prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -73,7 +73,9 @@ class PartnershipAdmin(SimpleHistoryAdmin):
         return ["slug"] if current_partnership() is not None else []
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if current_partnership() is not None else self.prepopulated_fields
+        # Only where the address may be set (the site's admin); not a class attribute, which
+        # the history pages read whatever the form holds.
+        return {} if current_partnership() is not None else {"slug": ("name",)}
 
     def has_add_permission(self, request):
         return in_site_admin(request)
@@ -88,9 +90,9 @@ class OversightBodyAdmin(SiteAdministratorsOnly, SimpleHistoryAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
     fields = ["name", "slug", "kind", "covers", "members"]
-    autocomplete_fields = ["members"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "covers":
+        # Checkboxes: admin's two-box widget and select2 fail the accessibility checks.
+        if db_field.name in ("covers", "members"):
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -8,14 +8,47 @@ oversight bodies.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db.models.base import ModelBase
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from .context import current_partnership
+
+
+def _histories_in_scope(model_admin):
+    """A record's history pages (django-simple-history's, which also show the history of a
+    deleted record, read from its history table, whatever the partnership) answer only for a
+    record the page's partnership has: 404 for any other. The site's admin still shows deleted
+    records' histories."""
+    for name in ("history_view", "history_form_view"):
+        view = getattr(model_admin, name, None)
+        if view is None or getattr(view, "in_scope", False):
+            continue
+
+        def in_scope(request, object_id, *args, _view=view, **kwargs):
+            if current_partnership() is not None:
+                found = model_admin.get_queryset(request).filter(pk=unquote(object_id))
+                if not found.exists():
+                    raise Http404("No such record.")
+            return _view(request, object_id, *args, **kwargs)
+
+        in_scope.in_scope = True
+        setattr(model_admin, name, in_scope)
 
 
 class PartnershipAdminSite(admin.AdminSite):
     site_title = "Plan administration"
     index_title = "Set up strategies, plans, priorities, strands and actions"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            _histories_in_scope(self._registry[model])
 
     def has_permission(self, request):
         from .middleware import can_administer
@@ -30,6 +63,7 @@ class PartnershipAdminSite(admin.AdminSite):
             context["site_title"] = "Site administration"
         else:
             context["site_header"] = f"{partnership.name}: plan administration"
+            context["site_url"] = reverse("home")
         return context
 
     def admin_view(self, view, cacheable=False):

@@ -41,7 +41,8 @@ class Partnership(models.Model):
                 message="That address is used by the service itself: choose another.",
             )
         ],
-        help_text="Its pages' address: /p/<this>/. Lower-case letters, digits and hyphens.",
+        help_text="Its pages' address: /p/ followed by this. Lower-case letters, digits and "
+        "hyphens.",
     )
     area = models.CharField(
         max_length=200,

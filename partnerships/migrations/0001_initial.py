@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,130 +17,447 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalOversightBody',
+            name="HistoricalOversightBody",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="Its dashboard's address.", max_length=60)),
-                ('kind', models.CharField(choices=[('pcc', "Police and Crime Commissioner's office"), ('mopac', "Mayor's Office for Policing and Crime"), ('county', 'County community safety team'), ('other', 'Other')], default='other', max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(help_text="Its dashboard's address.", max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner's office"),
+                            ("mopac", "Mayor's Office for Policing and Crime"),
+                            ("county", "County community safety team"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical oversight body',
-                'verbose_name_plural': 'historical oversight bodies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical oversight body",
+                "verbose_name_plural": "historical oversight bodies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPartnership',
+            name="HistoricalPartnership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(help_text='Its full name, e.g. “Safer Lewisham Partnership”.', max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text='How it is shown in tables and the header, e.g. “Safer Lewisham”. The full name is used if blank.', max_length=60)),
-                ('slug', models.SlugField(help_text="Its pages' address: /p/<this>/. Lower-case letters, digits and hyphens.", max_length=60, validators=[django.core.validators.RegexValidator('^(?!(admin|media|oversight|p|public|sign-in|sign-out|static)$)', message='That address is used by the service itself: choose another.')])),
-                ('area', models.CharField(blank=True, help_text='The area it covers, e.g. “London Borough of Lewisham”.', max_length=200)),
-                ('logo', models.TextField(blank=True, help_text='Optional: shown in the header of its pages and on its meeting packs.', max_length=100)),
-                ('contact_email', models.EmailField(blank=True, help_text='Where people write to the partnership; shown on its public pages.', max_length=254)),
-                ('is_active', models.BooleanField(default=True, help_text="Untick to close the partnership's pages: its data stays, nobody can reach it.")),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Its full name, e.g. “Safer Lewisham Partnership”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="How it is shown in tables and the header, e.g. “Safer Lewisham”. The full name is used if blank.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Its pages' address: /p/ followed by this. Lower-case letters, digits and hyphens.",
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(?!(admin|media|oversight|p|public|sign-in|sign-out|static)$)",
+                                message="That address is used by the service itself: choose another.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="The area it covers, e.g. “London Borough of Lewisham”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "logo",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional: shown in the header of its pages and on its meeting packs.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Where people write to the partnership; shown on its public pages.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to close the partnership's pages: its data stays, nobody can reach it.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical partnership',
-                'verbose_name_plural': 'historical partnerships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical partnership",
+                "verbose_name_plural": "historical partnerships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Its full name, e.g. “Safer Lewisham Partnership”.', max_length=200)),
-                ('short_name', models.CharField(blank=True, help_text='How it is shown in tables and the header, e.g. “Safer Lewisham”. The full name is used if blank.', max_length=60)),
-                ('slug', models.SlugField(help_text="Its pages' address: /p/<this>/. Lower-case letters, digits and hyphens.", max_length=60, unique=True, validators=[django.core.validators.RegexValidator('^(?!(admin|media|oversight|p|public|sign-in|sign-out|static)$)', message='That address is used by the service itself: choose another.')])),
-                ('area', models.CharField(blank=True, help_text='The area it covers, e.g. “London Borough of Lewisham”.', max_length=200)),
-                ('logo', models.ImageField(blank=True, help_text='Optional: shown in the header of its pages and on its meeting packs.', upload_to='partnership-logos/')),
-                ('contact_email', models.EmailField(blank=True, help_text='Where people write to the partnership; shown on its public pages.', max_length=254)),
-                ('is_active', models.BooleanField(default=True, help_text="Untick to close the partnership's pages: its data stays, nobody can reach it.")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Its full name, e.g. “Safer Lewisham Partnership”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="How it is shown in tables and the header, e.g. “Safer Lewisham”. The full name is used if blank.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Its pages' address: /p/ followed by this. Lower-case letters, digits and hyphens.",
+                        max_length=60,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^(?!(admin|media|oversight|p|public|sign-in|sign-out|static)$)",
+                                message="That address is used by the service itself: choose another.",
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="The area it covers, e.g. “London Borough of Lewisham”.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "logo",
+                    models.ImageField(
+                        blank=True,
+                        help_text="Optional: shown in the header of its pages and on its meeting packs.",
+                        upload_to="partnership-logos/",
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Where people write to the partnership; shown on its public pages.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Untick to close the partnership's pages: its data stays, nobody can reach it.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='partnerships_partnership_unique_name')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="partnerships_partnership_unique_name",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OversightBody',
+            name="OversightBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="Its dashboard's address.", max_length=60, unique=True)),
-                ('kind', models.CharField(choices=[('pcc', "Police and Crime Commissioner's office"), ('mopac', "Mayor's Office for Policing and Crime"), ('county', 'County community safety team'), ('other', 'Other')], default='other', max_length=20)),
-                ('members', models.ManyToManyField(blank=True, help_text="Its people: they read the covered partnerships' signed-off work.", related_name='oversight_bodies', to=settings.AUTH_USER_MODEL)),
-                ('covers', models.ManyToManyField(blank=True, help_text='The partnerships whose plans and quarters it receives.', related_name='overseen_by', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Its dashboard's address.", max_length=60, unique=True
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner's office"),
+                            ("mopac", "Mayor's Office for Policing and Crime"),
+                            ("county", "County community safety team"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Its people: they read the covered partnerships' signed-off work.",
+                        related_name="oversight_bodies",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "covers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The partnerships whose plans and quarters it receives.",
+                        related_name="overseen_by",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'oversight body',
-                'verbose_name_plural': 'oversight bodies',
-                'ordering': ['name'],
+                "verbose_name": "oversight body",
+                "verbose_name_plural": "oversight bodies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOversightBody_covers',
+            name="HistoricalOversightBody_covers",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='partnerships.historicaloversightbody')),
-                ('oversightbody', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.oversightbody')),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="partnerships.historicaloversightbody",
+                    ),
+                ),
+                (
+                    "oversightbody",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.oversightbody",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalOversightBody_covers',
+                "verbose_name": "HistoricalOversightBody_covers",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('chair', 'Chair or member'), ('officer', 'Officer')], max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("chair", "Chair or member"),
+                            ("officer", "Officer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('administrator', 'Administrator'), ('chair', 'Chair or member'), ('officer', 'Officer')], max_length=20)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnerships.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("administrator", "Administrator"),
+                            ("chair", "Chair or member"),
+                            ("officer", "Officer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partnerships.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['partnership__name', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'partnership'), name='partnerships_membership_once_per_partnership')],
+                "ordering": ["partnership__name", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "partnership"),
+                        name="partnerships_membership_once_per_partnership",
+                    )
+                ],
             },
         ),
     ]

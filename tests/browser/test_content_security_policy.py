@@ -80,6 +80,7 @@ def sign_in_to_admin(page, base_url, username="admin", at=PREFIX):
 # partnership's administrators do not see them in theirs.
 SITE_ADMINISTRATORS_ONLY = {
     "partnerships.OversightBody",
+    "indicators.IndicatorDefinition",
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",

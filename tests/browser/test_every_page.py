@@ -28,7 +28,7 @@ from django.urls.exceptions import Resolver404
 
 from partnerships.middleware import SITE_NAMESPACES, SITE_VIEWS
 from tests.browser.conftest import DEMO_PASSWORD, watch_for_csp_violations
-from tests.conftest import PREFIX
+from tests.conftest import PREFIX, TEST_PARTNERSHIP_ID
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
 
+OVERSIGHT = "oversight-lead"
 SITE_ADMINISTRATOR = "site-administrator"
 # Each role and the demo login it signs in with (None: not signed in).
 ROLES = {
@@ -44,7 +45,9 @@ ROLES = {
     "other_officer": "police",  # an officer of another agency
     "chair": "chair",
     "administrator": "admin",  # the partnership's administrator
-    "site_administrator": SITE_ADMINISTRATOR,  # made by `every_kind_of_page`
+    # Made by `every_kind_of_page`:
+    "oversight": OVERSIGHT,  # of an oversight body that covers the partnership
+    "site_administrator": SITE_ADMINISTRATOR,
 }
 # Where each role starts: the partnership's pages (the site's root only sends people there),
 # and the site's own admin for the site administrator.
@@ -54,11 +57,15 @@ STARTS = {
     "other_officer": [f"{PREFIX}/"],
     "chair": [f"{PREFIX}/"],
     "administrator": [f"{PREFIX}/", f"{PREFIX}/admin/"],
-    "site_administrator": ["/admin/"],
+    "oversight": ["/oversight/"],
+    "site_administrator": ["/admin/", "/oversight/"],
 }
-# The addresses each role's crawl keeps to: the partnership's (/p/<slug>/...), or the site's
-# admin. Links elsewhere are not followed.
-AREAS = {role: f"{PREFIX}/" for role in STARTS} | {"site_administrator": "/admin/"}
+# The addresses each role's crawl keeps to: the partnership's (/p/<slug>/...), or the site's own
+# pages above the partnerships. Links elsewhere are not followed.
+AREAS = {role: (f"{PREFIX}/",) for role in STARTS} | {
+    "oversight": ("/oversight/",),
+    "site_administrator": ("/admin/", "/oversight/"),
+}
 # How many URLs of one pattern a role opens: enough to see the pattern's variations (a plan with
 # and without priorities, an open and a closed quarter), few enough to keep the run short.
 PER_PATTERN = 1
@@ -123,10 +130,10 @@ def _match(path):
         return None
 
 
-def _pattern_of(path, area):
-    """The pattern of a page in the area (None for any other address: each role's crawl keeps
-    to its area, AREAS)."""
-    match = _match(path) if urlsplit(path).path.startswith(area) else None
+def _pattern_of(path, areas):
+    """The pattern of a page in the areas (None for any other address: each role's crawl keeps
+    to its areas, AREAS)."""
+    match = _match(path) if urlsplit(path).path.startswith(areas) else None
     if match is None:
         return None
     return match.view_name or match.route
@@ -145,14 +152,16 @@ def _is_site_page(path):
 @pytest.fixture
 def every_kind_of_page(demo_data):
     """The demo data, plus what makes the rarer pages exist: a closed quarter, a plan out for
-    consultation with comments, a published plan; and a site administrator."""
+    consultation with comments, a published plan; an oversight body that covers the
+    partnership, with one person; and a site administrator."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
     from consultation.models import Comment
+    from partnerships.models import OversightBody
     from plans.models import AnnualPlan, PlanStatus
     from tests.closing import close_quarter
-    from tests.factories import SuperuserFactory
+    from tests.factories import SuperuserFactory, UserFactory
 
     users = get_user_model().objects
     chair = users.get(username="chair")
@@ -171,6 +180,11 @@ def every_kind_of_page(demo_data):
         addressed_at=timezone.now(),
         addressed_by=users.get(username="admin"),
     )
+    body = OversightBody.objects.create(
+        name="Office of the Police and Crime Commissioner", slug="pcc", kind="pcc"
+    )
+    body.covers.add(TEST_PARTNERSHIP_ID)
+    body.members.add(UserFactory(username=OVERSIGHT, password=DEMO_PASSWORD))
     SuperuserFactory(username=SITE_ADMINISTRATOR, password=DEMO_PASSWORD)
 
 
@@ -206,6 +220,12 @@ def _crawl(page, base_url, role, axe_check, log, html_dir, csp_violations):
         if 300 <= head.status < 400 or "text/html" not in content_type:
             opened_per_pattern[pattern] = opened_per_pattern.get(pattern, 0) + 1
             log["visited"].setdefault(pattern, set()).add(role)
+            # A redirect leads on, as a link does (an oversight body's list of bodies to the
+            # person's only one).
+            target = urljoin(url, head.headers.get("location", ""))
+            if 300 <= head.status < 400 and target not in seen_urls:
+                seen_urls.add(target)
+                queue.append(target)
             continue
         response = page.goto(url)
         opened_per_pattern[pattern] = opened_per_pattern.get(pattern, 0) + 1
@@ -266,7 +286,8 @@ def test_every_page_as_every_role_passes_axe_and_the_html_checker(
         )
         try:
             if username:
-                sign_in_at = "" if AREAS[role] == "/admin/" else PREFIX
+                # The people of a partnership sign in on its pages; the others at the root.
+                sign_in_at = PREFIX if AREAS[role] == (f"{PREFIX}/",) else ""
                 page.goto(f"{live_server.url}{sign_in_at}/sign-in/")
                 page.get_by_label("Username").fill(username)
                 page.get_by_label("Password").fill(DEMO_PASSWORD)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from actions.models import Action, ProgressUpdate
 from consultation.models import Comment
-from partnerships.context import acting_in, across
+from partnerships.context import across, acting_in
 from partnerships.models import Partnership
 from plans.models import AnnualPlan
 from tests.conftest import PREFIX
