@@ -14,7 +14,7 @@ import re
 from django.http import Http404
 from django.shortcuts import redirect
 
-from .context import acting_in, everywhere, nowhere, roles_and_addresses_of
+from .context import acting_in, everywhere, nowhere, roles_and_addresses_of, root_prefix
 from .models import Membership, Partnership, Role
 
 PREFIX = re.compile(r"^/p/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)$")
@@ -32,6 +32,8 @@ SITE_VIEWS = {
     "favicon",
 }
 SITE_NAMESPACES = {"admin", "oversight"}
+# The site's pages that have no partnership's version (admin has: the partnership's own).
+ROOT_ONLY_NAMESPACES = {"oversight"}
 # A partnership's pages that anyone may read: they are the partnership's public face.
 OPEN_NAMESPACES = {"public"}
 OPEN_VIEWS = (SITE_VIEWS - {"home"}) | {"partnership_logo"}
@@ -91,6 +93,11 @@ class PartnershipMiddleware:
             if _is_site_page(match):
                 return None
             return redirect_to_partnership(request)
+        if set(match.namespaces) & ROOT_ONLY_NAMESPACES:
+            # Above the partnerships: at the site's root, whatever address it was asked at.
+            return redirect(
+                root_prefix() + request.get_full_path().removeprefix(partnership.prefix)
+            )
         user = request.user
         if not user.is_authenticated or _is_open(match):
             return None

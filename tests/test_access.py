@@ -23,10 +23,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
-from consultation.models import Comment
-from indicators.models import Indicator
 from agencies import roles
-from tests.conftest import in_role
+from consultation.models import Comment
+from indicators.models import Indicator, IndicatorDefinition
+from partnerships.models import OversightBody
+from tests.conftest import PREFIX, in_role
 from tests.factories import (
     AgencyFactory,
     CommentFactory,
@@ -299,6 +300,30 @@ EXPECTED = {
         MEMBER: (301, 301),
         ADMINISTRATOR: (301, 301),
     },
+    # An oversight body's pages (at the site's root): its people and site administrators only;
+    # for anyone else, as if there were no such body (tests/oversight/ covers its people).
+    "oversight:index": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (404, 405),
+        OFFICER: (404, 405),
+        MEMBER: (404, 405),
+        ADMINISTRATOR: (404, 405),
+    },
+    **{
+        page: {
+            ANONYMOUS: (302, 302),
+            OTHER_OFFICER: (404, 405),
+            OFFICER: (404, 405),
+            MEMBER: (404, 405),
+            ADMINISTRATOR: (404, 405),
+        }
+        for page in [
+            "oversight:dashboard",
+            "oversight:xlsx",
+            "oversight:csv",
+            "oversight:indicator",
+        ]
+    },
     # The partnership's logo: public, like its public pages (the test partnership has none).
     "partnership_logo": {
         ANONYMOUS: (404, 405),
@@ -395,6 +420,10 @@ URL_KWARGS = {
         for page in ["indicators:detail", "indicators:record", "indicators:override"]
     },
     "password_reset_confirm": lambda site: {"uidb64": site.uidb64, "token": site.token},
+    "oversight:dashboard": lambda site: {"slug": "opcc"},
+    "oversight:xlsx": lambda site: {"slug": "opcc"},
+    "oversight:csv": lambda site: {"slug": "opcc"},
+    "oversight:indicator": lambda site: {"slug": "opcc", "definition": "knife-crime"},
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
 }
@@ -465,6 +494,9 @@ def post_data(page, site):
 
 
 def url_of(page, site):
+    if page.startswith("oversight:"):  # above the partnerships, at the site's root
+        kwargs = URL_KWARGS[page](site) if page in URL_KWARGS else None
+        return reverse(page, kwargs=kwargs).removeprefix(PREFIX)
     if page in URL_KWARGS:
         return reverse(page, kwargs=URL_KWARGS[page](site))
     if "/" in page or "." in page:  # an unnamed pattern's route
@@ -560,6 +592,8 @@ def test_access(site, page, role, method):
         location = response["Location"]
         admin_sign_in = f"{reverse('admin:login')}?next={quote(url)}"
         sign_in = f"{reverse('login')}?next={quote(url)}"
+        if not url.startswith(PREFIX):  # a page of the site's root signs in there
+            sign_in = sign_in.removeprefix(PREFIX)
         if page.startswith("admin:") and role == ANONYMOUS:
             # Admin's index has its own sign-in page; its other pages ask for the site's.
             assert location in {sign_in, admin_sign_in}
@@ -587,7 +621,8 @@ OUTSIDER_ROLES = [roles.OFFICERS, roles.CHAIR_AND_MEMBERS, roles.ADMINISTRATORS]
 OUTSIDER_CELLS = [
     pytest.param(page, role, method, id=f"{page}-{role}-{method}")
     for page in EXPECTED
-    if page not in PUBLIC
+    # Oversight bodies' pages are no partnership's (the table above has them).
+    if page not in PUBLIC and not page.startswith("oversight:")
     for role in OUTSIDER_ROLES
     for method in ("GET", "POST")
 ]
@@ -614,6 +649,66 @@ def test_a_person_of_another_partnership_gets_404(site, page, role, method):
         response = client.post(url, post_data(page, site))
 
     assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+    assert snapshot(site.action) == before
+
+
+# The people of an oversight body covering the partnership: they read its signed-off plans,
+# quarters, packs and exports (an active plan here), never anything else of it, and change
+# nothing; their own body's pages are theirs.
+
+OVERSIGHT_READS = {
+    "home",
+    "plans:detail",
+    "reviews:quarter",
+    "reviews:actions",
+    "reviews:pack",
+    "reviews:xlsx",
+    "reviews:csv",
+    "reviews:dashboard",
+    "oversight:index",
+    "oversight:dashboard",
+    "oversight:xlsx",
+    "oversight:csv",
+    "oversight:indicator",
+}
+OVERSIGHT_CELLS = [
+    pytest.param(page, method, id=f"{page}-{method}")
+    for page in EXPECTED
+    if page not in PUBLIC
+    for method in ("GET", "POST")
+]
+
+
+def overseer(site):
+    """A person of a body covering the site's partnership, with its indicator definition."""
+    body = OversightBody.objects.create(name="Office of the PCC", slug="opcc")
+    body.covers.add(site.plan.partnership)
+    user = UserFactory(username="overseer", is_staff=True)
+    body.members.add(user)
+    definition = IndicatorDefinition.objects.create(name="Knife crime", slug="knife-crime")
+    Indicator.objects.filter(pk=site_indicator(site).pk).update(definition=definition)
+    return user
+
+
+@pytest.mark.parametrize(("page", "method"), OVERSIGHT_CELLS)
+def test_an_oversight_body_reads_the_signed_off_work_and_nothing_else(site, page, method):
+    client = Client()
+    client.force_login(overseer(site))
+    url = url_of(page, site)
+    before = snapshot(site.action)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, post_data(page, site))
+
+    if page == "oversight:index" and method == "GET":
+        expected = 302  # to the person's only body
+    elif page in OVERSIGHT_READS:
+        expected = 200 if method == "GET" else 405
+    else:
+        expected = 404
+    assert response.status_code == expected, f"{method} {url} answered {response.status_code}"
     assert snapshot(site.action) == before
 
 

@@ -28,7 +28,7 @@ LAYERS = [
     ["indicators"],
     ["consultation", "rounds"],
     ["reviews", "imports"],
-    ["public"],
+    ["public", "oversight"],
     ["demo"],
 ]
 LAYER_OF = {app: number for number, apps in enumerate(LAYERS) for app in apps}
