@@ -93,9 +93,12 @@ class ResetRequestForm(GovukErrorMessages, ErrorBorders, PasswordResetForm):
     def save(self, *args, extra_email_context=None, **kwargs):
         # The e-mail is rendered without a request, so the context processors' names are
         # passed here, with how long its link works.
+        request = kwargs.get("request")
+        partnership = getattr(request, "partnership", None)
         context = {
             "service_name": settings.SERVICE_NAME,
-            "partnership_name": settings.PARTNERSHIP_NAME,
+            # The partnership whose sign-in page it was asked on; at the site's root, none.
+            "partnership_name": partnership.name if partnership else "",
             "valid_for": how_long(settings.PASSWORD_RESET_TIMEOUT),
             **(extra_email_context or {}),
         }

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from actions.models import Action, ActionSubItem, CompletionStatus
 from actions.timeframes import format_date
 from agencies.models import Agency, display_name
+from partnerships.context import current_partnership_id
 from plans.models import AnnualPlan, Theme
 from priorities.models import Priority, Strand
 
@@ -353,11 +354,14 @@ class AgencyMatcher:
 
 
 class PeopleMatcher:
-    """Finds the person a lead officer cell names: full name, username or e-mail address."""
+    """Finds the person a lead officer cell names: full name, username or e-mail address; among
+    the people of the partnership the import is for (nobody's of another)."""
 
     def __init__(self):
         self.keys: dict[str, set[int]] = {}
-        users = list(get_user_model().objects.all())
+        users = list(
+            get_user_model().objects.filter(memberships__partnership_id=current_partnership_id())
+        )
         self.by_pk = {user.pk: user for user in users}
         for user in users:
             for name in (user.get_full_name(), user.get_username(), user.email):

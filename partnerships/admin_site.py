@@ -9,6 +9,7 @@ oversight bodies.
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.db.models.base import ModelBase
 from django.http import Http404
 from django.shortcuts import redirect
@@ -38,6 +39,34 @@ def _histories_in_scope(model_admin):
         setattr(model_admin, name, in_scope)
 
 
+def _people_of_the_partnership(model_admin):
+    """Choosing a person (an action's lead officer, an update's author): among the people of
+    the page's partnership only. (The models of a partnership's data choose among its rows by
+    themselves: partnerships.scoping. People are Django's users, shared by every partnership.)"""
+    if getattr(model_admin, "people_in_scope", False):
+        return model_admin
+    original = model_admin.formfield_for_foreignkey
+
+    def formfield_for_foreignkey(db_field, request, **kwargs):
+        partnership = current_partnership()
+        if db_field.related_model is get_user_model() and partnership is not None:
+            kwargs.setdefault(
+                "queryset", get_user_model().objects.filter(memberships__partnership=partnership)
+            )
+        return original(db_field, request, **kwargs)
+
+    model_admin.formfield_for_foreignkey = formfield_for_foreignkey
+    inlines = getattr(model_admin, "get_inline_instances", None)
+    if inlines is not None:  # a model's page, whose inlines choose people too
+
+        def get_inline_instances(request, obj=None):
+            return [_people_of_the_partnership(inline) for inline in inlines(request, obj)]
+
+        model_admin.get_inline_instances = get_inline_instances
+    model_admin.people_in_scope = True
+    return model_admin
+
+
 class PartnershipAdminSite(admin.AdminSite):
     site_title = "Plan administration"
     index_title = "Set up strategies, plans, priorities, strands and actions"
@@ -49,6 +78,7 @@ class PartnershipAdminSite(admin.AdminSite):
         )
         for model in models:
             _histories_in_scope(self._registry[model])
+            _people_of_the_partnership(self._registry[model])
 
     def has_permission(self, request):
         from .middleware import can_administer

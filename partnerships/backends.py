@@ -49,11 +49,17 @@ class PartnershipRoleBackend(ModelBackend):
         partnership = current_partnership()
         if partnership is None:
             return set()
-        role = (
-            Membership.objects.filter(user=user_obj, partnership=partnership)
-            .values_list("role", flat=True)
-            .first()
-        )
+        # The middleware has read the person's membership of the page's partnership already.
+        known = getattr(user_obj, "_memberships", {})
+        if partnership.pk in known:
+            membership = known[partnership.pk]
+            role = membership.role if membership is not None else None
+        else:
+            role = (
+                Membership.objects.filter(user=user_obj, partnership=partnership)
+                .values_list("role", flat=True)
+                .first()
+            )
         if role is None:
             if OversightBody.objects.filter(covers=partnership, members=user_obj).exists():
                 return set(OVERSIGHT_PERMISSIONS)

@@ -125,9 +125,16 @@ def _is_open(match):
 
 
 def membership_of(user, partnership):
+    """The person's membership of the partnership (None for none), kept on the user for the
+    permission checks that follow (backends.PartnershipRoleBackend)."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, partnership=partnership).first()
+    membership = Membership.objects.filter(user=user, partnership=partnership).first()
+    known = getattr(user, "_memberships", None)
+    if known is None:
+        known = user._memberships = {}
+    known[partnership.pk] = membership
+    return membership
 
 
 def may_enter(user, partnership) -> bool:

@@ -10,7 +10,10 @@ machine and a production deployment only has to set variables:
 - ``CSRF_TRUSTED_ORIGINS``: comma-separated origins (``https://csp.example.gov.uk``), production.
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/name``; otherwise a SQLite file in the
   checkout.
-- ``PARTNERSHIP_NAME``, ``SERVICE_NAME``: shown in every page's header.
+- ``SERVICE_NAME``: the service's name, shown on every page.
+- ``PARTNERSHIP_NAME`` (and ``PARTNERSHIP_SLUG``): only for upgrading an installation made
+  before partnerships: its data moves into one partnership of this name (address: this slug,
+  else the name's), docs/partnerships.md. Each partnership's own name is in the database.
 - ``SECURE_SSL_REDIRECT``: "false" to leave HTTPS redirects to a proxy that already does them.
 - ``SECURE_HSTS_SECONDS`` (default one year) and ``SECURE_HSTS_PRELOAD`` (default "false").
 - ``BEHIND_TLS_PROXY``: "true" when a proxy terminates HTTPS: it must set X-Forwarded-Proto and
@@ -152,7 +155,8 @@ TEMPLATES = [
     },
 ]
 
-# Whose service this is: nothing else in the product is specific to one partnership.
+# The partnership an installation of the single-partnership days moves into when migrated
+# (plans/migrations/0006_partnerships.py); nothing else reads it.
 PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "Safer Lewisham Partnership")
 SERVICE_NAME = os.environ.get("SERVICE_NAME", "Action plan tracker")
 

@@ -1,4 +1,5 @@
-"""`manage.py import_plan FILE --plan SLUG`: import a plan's actions from a spreadsheet."""
+"""`manage.py import_plan FILE --partnership SLUG --plan SLUG`: import a plan's actions from a
+spreadsheet."""
 
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from imports.applying import import_file
 from imports.models import PlanImport
 from imports.planning import Preview
 from imports.reading import UnreadableFile, max_bytes, size_label
+from partnerships.context import acting_in
+from partnerships.models import Partnership
 from plans.models import AnnualPlan
 
 
@@ -22,6 +25,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The .xlsx or .csv file.")
+        parser.add_argument(
+            "--partnership",
+            help="The address (slug) of the plan's partnership; may be left out where the "
+            "installation has only one.",
+        )
         parser.add_argument("--plan", required=True, help="The slug of the plan to import into.")
         parser.add_argument(
             "--add-structure",
@@ -34,10 +42,33 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        partnership = self.partnership(options["partnership"])
+        # Everything below is the partnership's work: its plans, agencies and people only.
+        with acting_in(partnership):
+            self.import_into(partnership, **options)
+
+    def partnership(self, slug) -> Partnership:
+        partnerships = Partnership.objects.filter(is_active=True)
+        if slug:
+            found = partnerships.filter(slug=slug).first()
+            if found is None:
+                raise CommandError(f"There is no partnership with the address “{slug}”.")
+            return found
+        only = list(partnerships[:2])
+        if len(only) != 1:
+            raise CommandError(
+                "Say which partnership the plan is of: --partnership SLUG (one of "
+                f"{', '.join(partnerships.values_list('slug', flat=True)) or 'none yet'})."
+            )
+        return only[0]
+
+    def import_into(self, partnership, **options):
         path = Path(options["file"])
         plan = AnnualPlan.objects.filter(slug=options["plan"]).first()
         if plan is None:
-            raise CommandError(f"There is no plan with the slug “{options['plan']}”.")
+            raise CommandError(
+                f"There is no plan with the slug “{options['plan']}” in {partnership.name}."
+            )
         try:
             if path.stat().st_size > max_bytes():
                 raise CommandError(
