@@ -25,7 +25,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     # Plain selects and raw ids, not autocomplete: its select2 widget fails the accessibility
     # checks.
     list_display = ["name", "plan", "unit", "direction", "frequency", "source_agency", "order"]
-    list_filter = ["plan", "frequency", "source_agency", "unit", "direction"]
+    list_filter = ["plan", "definition", "frequency", "source_agency", "unit", "direction"]
     search_fields = ["name", "description"]
     list_select_related = ["plan", "source_agency"]
     raw_id_fields = ["action"]
@@ -34,7 +34,12 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["plan", "strand", "action", "name", "description", "order"]}),
         (
             "How it is measured",
-            {"fields": ["unit", "direction", "frequency", "source_agency"]},
+            {
+                "fields": ["definition", "unit", "direction", "frequency", "source_agency"],
+                "description": "An indicator that follows a shared definition takes its unit, "
+                "direction and frequency from it, so that oversight bodies can compare it "
+                "across partnerships.",
+            },
         ),
         (
             "Baseline and target",
