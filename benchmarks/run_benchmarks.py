@@ -762,14 +762,27 @@ def milliseconds(value: float) -> str:
     return f"{value:,.0f} ms" if value >= 100 else f"{value:.1f} ms"
 
 
-def difference(target: Target) -> str:
-    """The field's median against the partnership alone's: "+3 %", with a verdict."""
+def paired_change(target: Target) -> float | None:
+    """How much slower the page is with the other partnerships: the median, over the rounds,
+    of each round's time on the second database against the first's (the two requests of a
+    round are sent one straight after the other, so a busy moment of the machine falls on
+    both); -0.05 is 5 % faster. None unless timed on both."""
     if not (target.timed(ALONE) and target.timed(FIELD)):
+        return None
+    pairs = zip(target.times[ALONE], target.times[FIELD], strict=True)
+    return statistics.median(field_ / alone for alone, field_ in pairs) - 1
+
+
+def percent(change: float) -> str:
+    return f"{change:+.0%}".replace("%", " %")
+
+
+def difference(target: Target) -> str:
+    """The paired change ("+3 %"), in bold when the page is not as fast."""
+    change = paired_change(target)
+    if change is None:
         return "–"
-    alone, field_ = target.median_ms(ALONE), target.median_ms(FIELD)
-    change = (field_ - alone) / alone
-    text = f"{change:+.0%}".replace("%", " %")
-    return text if change <= AS_FAST_WITHIN else f"**{text}**"
+    return percent(change) if change <= AS_FAST_WITHIN else f"**{percent(change)}**"
 
 
 def goal(target: Target) -> str:
@@ -796,12 +809,24 @@ class Facts:
     minutes: float
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def data_words(data: DataSet) -> str:
     return (
         f"{data.partnerships:,} partnership{'' if data.partnerships == 1 else 's'}, "
         f"{data.plans:,} plans, {data.actions:,} actions, {data.updates:,} progress updates, "
         f"{data.people:,} people"
     )
+
+
+def jit_words(database: str, args) -> str:
+    if not database.startswith("PostgreSQL"):
+        return ""
+    if args.no_jit:
+        return " (JIT compilation off: --no-jit)"
+    return " (default settings, JIT compilation on)"
 
 
 def report(targets: list[Target], facts: Facts, args) -> str:
@@ -821,19 +846,20 @@ def report(targets: list[Target], facts: Facts, args) -> str:
     )
     header = (
         f"Run on {when}: {cpu_description()}, {facts.database}, Python "
-        f"{platform.python_version()}, Django {django.get_version()}. Two databases, the "
-        f"second a copy of the first with the other partnerships added: with `load-001` "
-        f"alone, {data_words(alone)}; with the whole field, {data_words(field_)} "
-        f"({generated}). Each database served by its own single-threaded wsgiref server with "
-        f"production settings (DEBUG off). Each page: {args.warmup} warm-up requests on each "
-        f"server, then {args.requests} rounds of one request on each, the two servers taking "
+        f"{platform.python_version()}, Django {django.get_version()}"
+        f"{jit_words(facts.database, args)}. Two databases, the second a copy of the first "
+        f"with the other partnerships added: with `load-001` alone, {data_words(alone)}; with "
+        f"the whole field, {data_words(field_)} ({generated}). Each database served by its own "
+        "single-threaded wsgiref server with production settings (DEBUG off). Each page: "
+        f"{plural(args.warmup, 'warm-up request')} on each server, then "
+        f"{plural(args.requests, 'round')} of one request on each, the two servers taking "
         "turns to go first, one request at a time, over loopback; times are from sending the "
         "request to having read the whole response. Signed in as `load-001`'s chair (a "
         f"member with the role of chair), My updates as its officer `{facts.people.officer}`, "
         f"the oversight dashboard as a member of the oversight body. One-minute load average "
         f"just before timing: {facts.load_before:.2f}, just after: {facts.load_after:.2f} (the "
         "benchmark itself adds about 1; well above that means other work was sharing the "
-        f"machine). The whole run took {facts.minutes:.0f} minutes."
+        f"machine). The whole run took {plural(round(facts.minutes), 'minute')}."
     )
     lines = [
         textwrap.fill(header, width=100, break_on_hyphens=False),
@@ -859,17 +885,19 @@ def report(targets: list[Target], facts: Facts, args) -> str:
             f"{cell(target, ALONE, target.p95_ms)} | {cell(target, FIELD, target.p95_ms)} | "
             f"{goal(target)} |"
         )
-    both = [t for t in targets if t.timed(ALONE) and t.timed(FIELD)]
-    if both:
-        changes = [(t.median_ms(FIELD) - t.median_ms(ALONE)) / t.median_ms(ALONE) for t in both]
+    changes = [change for t in targets if (change := paired_change(t)) is not None]
+    if changes:
         as_fast = sum(change <= AS_FAST_WITHIN for change in changes)
         lines += [
             "",
             textwrap.fill(
-                f"With {field_.partnerships} partnerships present, {as_fast} of {len(both)} "
-                f"pages timed on both are as fast as with `load-001` alone (median within "
-                f"{AS_FAST_WITHIN:.0%} or faster); the differences range from "
-                f"{min(changes):+.0%} to {max(changes):+.0%}.".replace("%", " %"),
+                "Difference: the median, over the rounds, of each round's time with "
+                f"{field_.partnerships} partnerships against its time with `load-001` alone "
+                "(the two requests sent one straight after the other). With "
+                f"{field_.partnerships} partnerships present, {as_fast} of {len(changes)} pages "
+                f"timed on both are as fast as with `load-001` alone (within "
+                f"{percent(AS_FAST_WITHIN).lstrip('+')} or faster); the differences range from "
+                f"{percent(min(changes))} to {percent(max(changes))}.",
                 width=100,
                 break_on_hyphens=False,
             ),
@@ -977,6 +1005,13 @@ def main(argv=None):
         help="The quarter to time (default: each plan's reporting quarter).",
     )
     parser.add_argument(
+        "--no-jit",
+        action="store_true",
+        help="Turn PostgreSQL's JIT compilation off for the servers' connections (it is on by "
+        "default, and compiles a query whose estimated cost is high, which can take longer "
+        "than the query).",
+    )
+    parser.add_argument(
         "--write-docs", action="store_true", help="Put the table into docs/performance.md."
     )
     parser.add_argument(
@@ -1036,6 +1071,8 @@ def main(argv=None):
         try:
             for where, url in ((ALONE, alone_url), (FIELD, field_url_)):
                 env = server_environment(url, static)
+                if args.no_jit:
+                    env["BENCH_JIT"] = "off"  # benchmarks/settings.py
                 servers[where] = start_server(env, free_port(), folder / f"server-{where}.log")
             clients = {}
             for where, server in servers.items():

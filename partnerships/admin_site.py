@@ -10,6 +10,7 @@ oversight bodies.
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.db.models.base import ModelBase
 from django.http import Http404
 from django.shortcuts import redirect
@@ -50,9 +51,13 @@ def _people_of_the_partnership(model_admin):
     def formfield_for_foreignkey(db_field, request, **kwargs):
         partnership = current_partnership()
         if db_field.related_model is get_user_model() and partnership is not None:
-            kwargs.setdefault(
-                "queryset", get_user_model().objects.filter(memberships__partnership=partnership)
+            # Its people, and whoever the partnership's records already name there (an update's
+            # author who has since left), so that saving a record keeps its person.
+            named = db_field.model._default_manager.values(db_field.attname)
+            people = get_user_model().objects.filter(
+                Q(memberships__partnership=partnership) | Q(pk__in=named)
             )
+            kwargs.setdefault("queryset", people.distinct())
         return original(db_field, request, **kwargs)
 
     model_admin.formfield_for_foreignkey = formfield_for_foreignkey

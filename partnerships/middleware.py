@@ -13,6 +13,7 @@ import re
 
 from django.http import Http404
 from django.shortcuts import redirect
+from django.views.defaults import page_not_found
 
 from .context import acting_in, everywhere, nowhere, roles_and_addresses_of, root_prefix
 from .models import Membership, Partnership, Role
@@ -69,7 +70,8 @@ class PartnershipMiddleware:
                 return self.get_response(request)
         partnership = Partnership.objects.filter(slug=match["slug"], is_active=True).first()
         if partnership is None:
-            raise Http404("No such partnership.")
+            request.partnership = None
+            return not_there(request)
         request.path_info = match["rest"]
         request.partnership = partnership
         user = request.user
@@ -109,7 +111,22 @@ class PartnershipMiddleware:
             if request.session.get(LAST_PARTNERSHIP_KEY) != partnership.pk:
                 request.session[LAST_PARTNERSHIP_KEY] = partnership.pk
             return None
-        raise Http404("No such partnership.")
+        return not_there(request)
+
+
+def not_there(request):
+    """The site's "Page not found", as for an address that never existed: drawn at the site's
+    root, outside the partnership, so that it shows neither the partnership's name nor links
+    into it (a person of another partnership must not learn that it exists)."""
+    request.partnership = None
+    request.membership = None
+    with roles_and_addresses_of(None, "/"), nowhere():
+        response = page_not_found(request, Http404("No such partnership."))
+        # Drawn now, while the site's root is in force (a template response would be drawn
+        # later, inside the partnership).
+        if hasattr(response, "render"):
+            response.render()
+    return response
 
 
 def _is_site_page(match):

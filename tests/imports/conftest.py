@@ -2,7 +2,9 @@
 
 import pytest
 
+from agencies import roles
 from plans.models import AnnualPlan
+from tests.conftest import in_role
 from tests.factories import (
     AgencyFactory,
     AnnualPlanFactory,
@@ -49,6 +51,10 @@ def agencies(db):
 
 @pytest.fixture
 def daniel(db):
-    return UserFactory(
-        username="officer", first_name="Daniel", last_name="Osei", email="daniel@example.org"
+    """An officer of the partnership: an import finds lead officers among its people."""
+    return in_role(
+        UserFactory(
+            username="officer", first_name="Daniel", last_name="Osei", email="daniel@example.org"
+        ),
+        roles.OFFICERS,
     )

@@ -138,11 +138,15 @@ def test_each_of_our_people_gets_404_at_every_one_of_their_addresses(their_addre
     """One crawl (it is the slow part), then every one of our people at every address."""
     for username in OUR_PEOPLE:
         client = client_for(username)
-        answered = {url: client.get(url).status_code for url in sorted(their_addresses)}
+        responses = {url: client.get(url) for url in sorted(their_addresses)}
+        answered = {url: response.status_code for url, response in responses.items()}
 
         open_pages = {url for url in answered if is_open(url)}
         not_404 = {u: code for u, code in answered.items() if u not in open_pages and code != 404}
         assert not_404 == {}, username
+        # The page does not even say whose it would have been.
+        named = [u for u in answered if u not in open_pages and b"Eastmere" in responses[u].content]
+        assert named == [], username
         assert len(answered) - len(open_pages) > 100
     their_records_are_not_at_our_addresses(their_addresses)
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         partnership = self.partnership(options["partnership"])
         # Everything below is the partnership's work: its plans, agencies and people only.
         with acting_in(partnership):
-            self.import_into(partnership, **options)
+            self.import_into(partnership, options)
 
     def partnership(self, slug) -> Partnership:
         partnerships = Partnership.objects.filter(is_active=True)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             )
         return only[0]
 
-    def import_into(self, partnership, **options):
+    def import_into(self, partnership, options):
         path = Path(options["file"])
         plan = AnnualPlan.objects.filter(slug=options["plan"]).first()
         if plan is None:
