@@ -380,9 +380,7 @@ class DemoLoader:
         roles.ensure_roles()
         for username, role, agency, item in checked:
             user = self.load_user(username, role, item)
-            upsert(
-                Membership, user=user, partnership=self.partnership, defaults={"role": role}
-            )
+            upsert(Membership, user=user, partnership=self.partnership, defaults={"role": role})
             with scopes_disabled():
                 upsert(
                     Profile,
@@ -681,7 +679,6 @@ class DemoLoader:
             )
             self.summary.indicator_values += 1
 
-
     def definition(self, slug, where: str):
         """The shared indicator definition an indicator follows, by slug (None for none)."""
         if not slug:
@@ -689,8 +686,7 @@ class DemoLoader:
         definition = IndicatorDefinition.objects.filter(slug=slug).first()
         if definition is None:
             raise DemoDataError(
-                f'{where}: unknown shared indicator definition "{slug}" (shared.yaml defines '
-                "them)."
+                f'{where}: unknown shared indicator definition "{slug}" (shared.yaml defines them).'
             )
         return definition
 

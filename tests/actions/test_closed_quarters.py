@@ -53,7 +53,8 @@ def test_a_quarter_closed_while_the_form_was_open_saves_nothing_and_shows_the_te
     closed_meanwhile = QuarterClosed(closure)
     with mock.patch.object(progress, "record_progress", side_effect=closed_meanwhile):
         response = officer_client.post(
-            f"/p/lewisham/actions/{led_action.pk}/update/", form_data(led_action, 4, "Kept for copying.")
+            f"/p/lewisham/actions/{led_action.pk}/update/",
+            form_data(led_action, 4, "Kept for copying."),
         )
 
     assert response.status_code == 400

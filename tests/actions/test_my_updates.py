@@ -82,7 +82,10 @@ def test_it_lists_the_indicators_due(officer_client, plan, lead_agency, in_windo
     assert "Indicator DVPOs applied for 10 January 2018 Record the value" in table(
         response, "due-1"
     )
-    assert f'href="/p/lewisham/indicators/{indicator.pk}/record/?quarter=3"' in response.content.decode()
+    assert (
+        f'href="/p/lewisham/indicators/{indicator.pk}/record/?quarter=3"'
+        in response.content.decode()
+    )
 
 
 def test_it_shows_what_is_already_done_with_its_rag_and_value(

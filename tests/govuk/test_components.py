@@ -31,7 +31,9 @@ def test_a_tags_text_is_escaped():
 
 
 def test_breadcrumbs_link_each_pair_and_mark_the_current_page():
-    html = render('{% govuk_breadcrumbs "Plans" "/" "Plan 17-18" "/p/lewisham/plans/p/" "Action 1.2" %}')
+    html = render(
+        '{% govuk_breadcrumbs "Plans" "/" "Plan 17-18" "/p/lewisham/plans/p/" "Action 1.2" %}'
+    )
 
     assert html == (
         '<nav class="govuk-breadcrumbs" aria-label="Breadcrumb">'

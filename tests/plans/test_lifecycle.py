@@ -12,13 +12,13 @@ from django.utils import timezone
 from agencies import roles
 from plans import lifecycle
 from plans.models import AnnualPlan, PlanStatus
+from tests.conftest import in_role
 from tests.factories import (
     AnnualPlanFactory,
     CommentFactory,
     SuperuserFactory,
     UserFactory,
 )
-from tests.conftest import in_role
 from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,9 @@ def indicator_rows(response) -> dict[str, str]:
         r'<tr class="govuk-table__row" id="indicator-\d+">(.*?<svg)', table.group(0), re.S
     ):
         text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
-        name = re.search(r'<a class="govuk-link" href="/p/lewisham/indicators/\d+/">(.*?)</a>', row).group(1)
+        name = re.search(
+            r'<a class="govuk-link" href="/p/lewisham/indicators/\d+/">(.*?)</a>', row
+        ).group(1)
         rows[name.replace("&#x27;", "'")] = text
     return rows
 
