@@ -70,26 +70,33 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
+# The comparison's downloads: (content type, file suffix, how the table is written).
+DOWNLOADS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx_bytes),
+    "csv": ("text/csv; charset=utf-8", csv_bytes),
+}
+
+
+def _comparison_download(request, slug, kind):
+    body = _body(request, slug)
+    content_type, write = DOWNLOADS[kind]
+    return _download(
+        write(comparison_table(body, _compared(request, body))),
+        content_type,
+        f"{body.slug}-comparison-{timezone.localdate():%Y-%m-%d}.{kind}",
+    )
+
+
 @require_safe
 def comparison_xlsx(request, slug):
-    body = _body(request, slug)
-    table = comparison_table(body, _compared(request, body))
-    return _download(
-        xlsx_bytes(table),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{body.slug}-comparison-{timezone.localdate():%Y-%m-%d}.xlsx",
-    )
+    """The comparison as a spreadsheet (Excel)."""
+    return _comparison_download(request, slug, "xlsx")
 
 
 @require_safe
 def comparison_csv(request, slug):
-    body = _body(request, slug)
-    table = comparison_table(body, _compared(request, body))
-    return _download(
-        csv_bytes(table),
-        "text/csv; charset=utf-8",
-        f"{body.slug}-comparison-{timezone.localdate():%Y-%m-%d}.csv",
-    )
+    """The comparison as CSV (UTF-8, opens cleanly in Excel)."""
+    return _comparison_download(request, slug, "csv")
 
 
 @require_safe

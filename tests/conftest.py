@@ -174,14 +174,9 @@ def in_the_test_partnership():
 DEMO_PLAN = "safer-lewisham-plan-17-18"
 
 
-@pytest.fixture(scope="session")
-def demo_rows(django_db_setup, django_db_blocker):
-    """The demo data's rows, loaded once per test session and copied (tests/copied_rows.py)."""
-
-    def load_the_demo():
-        load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
-        load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
-
+def demo_copied(django_db_blocker, load) -> CopiedRows:
+    """The rows `load` writes, written once (then rolled back) and kept to copy into each test
+    that asks (tests/copied_rows.py)."""
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
@@ -191,10 +186,21 @@ def demo_rows(django_db_setup, django_db_blocker):
             # After a transactional test the database has been emptied: the demo refers to the
             # role groups and completion statuses, so put them back (for the copy only) first.
             put_back_what_the_migrations_seed()
-            rows = CopiedRows.of(load_the_demo)
+            rows = CopiedRows.of(load)
             transaction.set_rollback(True)
         ContentType.objects.clear_cache()
     return rows
+
+
+@pytest.fixture(scope="session")
+def demo_rows(django_db_setup, django_db_blocker):
+    """The Safer Lewisham demo's rows, loaded once per test session and copied."""
+
+    def load_the_demo():
+        load_indicator_definitions(read_demo_file(DEMO_SHARED_FILE))
+        load_demo_data(read_demo_file(DEMO_DATA_FILE), create_users=True)
+
+    return demo_copied(django_db_blocker, load_the_demo)
 
 
 @pytest.fixture(scope="session")
@@ -210,17 +216,7 @@ def whole_demo_rows(django_db_setup, django_db_blocker):
             load_demo_data(read_demo_file(path), create_users=True)
         load_oversight(shared, create_users=True, summary=summary)
 
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
-        working_in_the_test_partnership(),
-    ):
-        with transaction.atomic():
-            put_back_what_the_migrations_seed()
-            rows = CopiedRows.of(load_the_whole_demo)
-            transaction.set_rollback(True)
-        ContentType.objects.clear_cache()
-    return rows
+    return demo_copied(django_db_blocker, load_the_whole_demo)
 
 
 @pytest.fixture
