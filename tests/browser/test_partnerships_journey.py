@@ -148,3 +148,20 @@ def test_someone_of_both_partnerships_changes_partnership_from_the_header(
     expect(page).to_have_url(re.compile(r"/p/eastmere/"))
     expect(page.get_by_role("banner")).to_contain_text("Safer Eastmere Partnership")
     expect(page.get_by_role("main")).to_contain_text("Safer Eastmere Plan 17-18")
+
+
+def test_the_comparison_reflows_on_a_narrow_screen(page, live_server, whole_demo, sign_in):
+    """At 320 CSS pixels (WCAG reflow) the page does not scroll sideways: the wide table
+    scrolls inside its own region, which the keyboard can reach."""
+    sign_in(page, "oversight")
+    page.set_viewport_size({"width": 320, "height": 800})
+
+    for address in [
+        COMPARISON + "?quarter=2017-3",
+        COMPARISON + "indicators/knife-crime-with-injury/",
+    ]:
+        page.goto(live_server.url + address)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, address
+    table = page.locator(".app-table-scroll").first
+    assert table.get_attribute("tabindex") == "0"
+    assert table.get_attribute("role") == "region"
