@@ -15,6 +15,7 @@ SECTIONS = [
     ("mine", {"actions:mine"}),
     ("plans", {"home", "plans", "actions", "reviews", "indicators", "consultation"}),
     ("public", {"public"}),
+    ("oversight", {"oversight"}),
 ]
 
 
@@ -30,6 +31,13 @@ def current_section(resolver_match) -> str:
     return ""
 
 
+def oversight_bodies_of(user) -> list:
+    """The oversight bodies whose people the person is (none for someone signed out)."""
+    if not user.is_authenticated:
+        return []
+    return list(user.oversight_bodies.all())
+
+
 def service(request):
     """The partnership's name (of the page's partnership; the service's own name on the site's
     root pages) and the service's name, for the header, titles and footer; the partnerships the
@@ -40,6 +48,7 @@ def service(request):
         "partnership_name": partnership.name if partnership else settings.SERVICE_NAME,
         "my_partnerships": SimpleLazyObject(lambda: list(partnerships_of(request.user))),
         "site_root": root_prefix(),
+        "my_oversight_bodies": SimpleLazyObject(lambda: oversight_bodies_of(request.user)),
         "can_administer": can_administer(request),
         "service_name": settings.SERVICE_NAME,
         "nav_section": current_section(getattr(request, "resolver_match", None)),
