@@ -23,7 +23,7 @@ from django.test import Client
 from actions import progress
 from actions.models import Action, ProgressUpdate
 from agencies.roles import OFFICERS
-from tests.conftest import in_role
+from tests.conftest import PREFIX, in_role
 from tests.factories import ProfileFactory, ProgressUpdateFactory, UserFactory, completion_status
 from tests.pages import text_of
 from tests.serving import collected_static, database_url, needs_postgresql  # noqa: F401
@@ -375,21 +375,21 @@ def test_database_out_mid_run_then_back(
                 allow_redirects=False,
             )
             assert signed_in.status_code == 302
-            page = session.get(f"{base}/actions/{led_action.pk}/update/?quarter=4")
+            page = session.get(f"{base}{PREFIX}/actions/{led_action.pk}/update/?quarter=4")
             assert page.status_code == 200
             data = typed_into(page, "Typed while the database was out.")
             data["csrfmiddlewaretoken"] = session.cookies["csrftoken"]
 
             proxy.cut()
-            during = session.get(f"{base}/actions/mine/")
+            during = session.get(f"{base}{PREFIX}/actions/mine/")
             saving = session.post(
-                f"{base}/actions/{led_action.pk}/update/", data, allow_redirects=False
+                f"{base}{PREFIX}/actions/{led_action.pk}/update/", data, allow_redirects=False
             )
 
             proxy.restore()
-            after = session.get(f"{base}/actions/mine/")
+            after = session.get(f"{base}{PREFIX}/actions/mine/")
             saved = session.post(
-                f"{base}/actions/{led_action.pk}/update/", data, allow_redirects=False
+                f"{base}{PREFIX}/actions/{led_action.pk}/update/", data, allow_redirects=False
             )
         log = (tmp_path / "gunicorn.log").read_text()
     finally:

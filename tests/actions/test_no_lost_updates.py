@@ -3,6 +3,7 @@ first saved and keeps their own text to merge and resubmit."""
 
 import re
 import threading
+from contextvars import copy_context
 from html import unescape
 
 import pytest
@@ -232,8 +233,8 @@ def test_two_saves_at_the_same_moment_let_exactly_one_through(officer, colleague
             connection.close()
 
     threads = [
-        threading.Thread(target=save, args=(officer, "Officer's text.")),
-        threading.Thread(target=save, args=(colleague, "Colleague's text.")),
+        threading.Thread(target=copy_context().run, args=(save, officer, "Officer's text.")),
+        threading.Thread(target=copy_context().run, args=(save, colleague, "Colleague's text.")),
     ]
     for thread in threads:
         thread.start()

@@ -5,6 +5,7 @@ import html
 import re
 import threading
 import time
+from contextvars import copy_context
 from datetime import date
 
 import pytest
@@ -305,7 +306,11 @@ def test_an_update_saved_as_the_quarter_closes_is_in_its_snapshot_or_refused(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=close), threading.Thread(target=update)]
+    # Each thread works in the test's partnership, as the test does (contextvars).
+    threads = [
+        threading.Thread(target=copy_context().run, args=(close,)),
+        threading.Thread(target=copy_context().run, args=(update,)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
