@@ -255,7 +255,8 @@ class ActionQuerySet(models.QuerySet):
         on the day and not complete), and whether an update is due (``update_due``: see
         due_an_update) for its plan's reporting quarter (AnnualPlan.reporting_quarter)."""
         on = on or timezone.localdate()
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-quarter")
+        # Correlated to an action of the (scoped) outer query: not scoped again (partnerships).
+        latest = ProgressUpdate._base_manager.filter(action=OuterRef("pk")).order_by("-quarter")
         # A plan's reporting quarter (AnnualPlan.reporting_quarter) depends only on its year:
         # this year's plans report for the current quarter, earlier years' plans for their Q4,
         # later years' plans not yet. So two conditions cover any number of plans.
@@ -487,12 +488,14 @@ def _late(cutoff: date) -> Q:
 
 def _without_update_for(quarter: int) -> Q:
     return _NOT_COMPLETE & ~Exists(
-        ProgressUpdate.objects.filter(action=OuterRef("pk"), quarter=quarter)
+        ProgressUpdate._base_manager.filter(action=OuterRef("pk"), quarter=quarter)
     )
 
 
 def _due_an_update(quarter: int) -> Q:
-    closed = QuarterClosure.objects.filter(plan=OuterRef("strand__priority__plan"), quarter=quarter)
+    closed = QuarterClosure._base_manager.filter(
+        plan=OuterRef("strand__priority__plan"), quarter=quarter
+    )
     return (
         Q(strand__priority__plan__status__in=UPDATABLE_STATUSES)
         & ~Exists(closed)

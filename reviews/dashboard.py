@@ -250,7 +250,9 @@ def _action_groups(plans, quarters: int):
             Case(When(progress_updates__quarter=number, then=rating), output_field=IntegerField())
         )
     per_action = (
-        Action.objects.filter(strand__priority__plan__in=[plan.pk for plan in plans])
+        # The plans came from the partnership's own (scoped) query: their actions are read
+        # without scoping them again, which would only add joins to every partnership's rows.
+        Action._base_manager.filter(strand__priority__plan__in=[plan.pk for plan in plans])
         .values(
             "pk",
             plan_pk=F("strand__priority__plan_id"),
