@@ -102,14 +102,6 @@ ROLE_GROUPS = {
 }
 
 
-class MembershipQuerySet(models.QuerySet):
-    def of(self, user):
-        """The memberships of one person, partnerships open (active) only."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(user=user, partnership__is_active=True)
-
-
 class Membership(models.Model):
     """A person's role in one partnership. One person may belong to several (an inspector
     covering two boroughs), with a role in each."""
@@ -122,7 +114,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
 
-    objects = partnership_manager("partnership", MembershipQuerySet, oversight=False)
+    objects = partnership_manager("partnership", oversight=False)
     history = HistoricalRecords()
 
     class Meta:
