@@ -10,7 +10,7 @@ copy that database to a second one and add 299 more partnerships' plans to the c
 oversight body covering 32 of them); serve each database with production settings in a
 subprocess of its own; sign in through the sign-in forms; and time `load-001`'s pages on both
 servers, one request at a time, the two servers taking turns, and the oversight dashboard on
-the second. It prints a Markdown table (and with --write-docs puts it in docs/performance.md).
+a third server of the second database. It prints a Markdown table (and with --write-docs puts it in docs/performance.md).
 
     .venv/bin/python benchmarks/run_benchmarks.py --fresh
 
@@ -87,6 +87,7 @@ TRIVIAL_PATH = "favicon.ico"
 
 # The two databases, as the report names them.
 ALONE, FIELD = "alone", "field"
+OVERSIGHT_SERVER = "field-oversight"  # the oversight dashboard's own server, on FIELD's database
 
 
 # The databases ------------------------------------------------------------------------------
@@ -1118,14 +1119,21 @@ def main(argv=None):
         collect_static(server_environment(alone_url, static))
         servers = {}
         try:
-            for where, url in ((ALONE, alone_url), (FIELD, field_url_)):
+            # The oversight dashboard has a server of its own (on the second database), so that
+            # the two servers compared serve the same pages, nothing else: a server process that
+            # also built the oversight dashboard would carry that work's memory into the pages
+            # timed after it.
+            for where, url in (
+                (ALONE, alone_url),
+                (FIELD, field_url_),
+                (OVERSIGHT_SERVER, field_url_),
+            ):
                 env = server_environment(url, static)
                 if args.no_jit:
                     env["BENCH_JIT"] = "off"  # benchmarks/settings.py
                 servers[where] = start_server(env, free_port(), folder / f"server-{where}.log")
             clients = {}
-            for where, server in servers.items():
-                base = f"http://127.0.0.1:{int(server.args[-1])}"
+            for where in (ALONE, FIELD):
                 for who, username, prefix in (
                     ("chair", people.chair, with_prefix),
                     ("officer", people.officer, with_prefix),
@@ -1133,7 +1141,8 @@ def main(argv=None):
                 ):
                     if who == "oversight" and where != FIELD:
                         continue
-                    client = Client(base)
+                    server = servers[OVERSIGHT_SERVER if who == "oversight" else where]
+                    client = Client(f"http://127.0.0.1:{int(server.args[-1])}")
                     client.sign_in(username, BENCH_PASSWORD, prefix)
                     clients[where, who] = client
             targets = targets_for(alone, people, with_prefix)

@@ -9,6 +9,7 @@ one is computed now (``compute_review``), which is also what closing a quarter k
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from actions.models import Action, ActionSubItem, ProgressUpdate
@@ -202,7 +203,7 @@ def _person(first_name, last_name, username) -> str:
 
 @dataclass
 class _PlanData:
-    """Everything a plan's reviews are computed from, fetched in six queries as plain values
+    """Everything a plan's reviews are computed from, fetched in seven queries as plain values
     (no model instances: a plan may have thousands of actions and updates)."""
 
     priorities: list[dict]
@@ -213,6 +214,8 @@ class _PlanData:
     # action id -> partner agencies' names, and -> its sub-items as "a) text" lines
     partners: dict[int, list[str]] = field(default_factory=dict)
     sub_items: dict[int, list[str]] = field(default_factory=dict)
+    # the updates' authors' ids -> their names
+    authors: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def fetch(cls, plan) -> "_PlanData":
@@ -254,22 +257,36 @@ class _PlanData:
             )
         )
         updates: dict[int, dict[int, dict]] = {}
-        for update in ProgressUpdate.objects.filter(action__strand__priority__plan=plan).values(
-            "action_id",
-            "quarter",
-            "rag_rating",
-            "narrative",
-            "completion_status_id",
-            "completion_status__name",
-            "completion_status__counts_as_complete",
-            "completion_status__counts_as_not_started",
-            "updated_at",
-            "internal",
-            "author__first_name",
-            "author__last_name",
-            "author__username",
+        author_ids = set()
+        # Unordered (the rows go into a dict: sorting thousands of them into plan order took
+        # longer than fetching them); the authors' names are fetched apart, for the few people
+        # who wrote them, rather than joined to every update.
+        for update in (
+            ProgressUpdate.objects.filter(action__strand__priority__plan=plan)
+            .order_by()
+            .values(
+                "action_id",
+                "quarter",
+                "rag_rating",
+                "narrative",
+                "completion_status_id",
+                "completion_status__name",
+                "completion_status__counts_as_complete",
+                "completion_status__counts_as_not_started",
+                "updated_at",
+                "internal",
+                "author_id",
+            )
         ):
             updates.setdefault(update["action_id"], {})[update["quarter"]] = update
+            author_ids.add(update["author_id"])
+        author_ids.discard(None)
+        authors = {
+            person["id"]: _person(person["first_name"], person["last_name"], person["username"])
+            for person in get_user_model()
+            .objects.filter(pk__in=author_ids)
+            .values("id", "first_name", "last_name", "username")
+        }
         partners: dict[int, list[str]] = {}
         for partner in (
             Action.partner_agencies.through.objects.filter(action__strand__priority__plan=plan)
@@ -286,7 +303,7 @@ class _PlanData:
             .values("action_id", "label", "text")
         ):
             sub_items.setdefault(item["action_id"], []).append(f"{item['label']}) {item['text']}")
-        return cls(priorities, strands, actions, updates, partners, sub_items)
+        return cls(priorities, strands, actions, updates, partners, sub_items, authors)
 
     def rows(self, period, on: date) -> list[ActionRow]:
         """Every action as it stood in the quarter, in plan order."""
@@ -360,13 +377,7 @@ class _PlanData:
                     completed_this_quarter=bool(complete) and not was_complete,
                     is_late=due is not None and due < cutoff and not complete,
                     narrative=update["narrative"] if update else "",
-                    updated_by=_person(
-                        update["author__first_name"],
-                        update["author__last_name"],
-                        update["author__username"],
-                    )
-                    if update
-                    else "",
+                    updated_by=self.authors.get(update["author_id"], "") if update else "",
                     updated_at=update["updated_at"] if update else None,
                     partners="; ".join(self.partners.get(action["id"], ())),
                     sub_items="\n".join(self.sub_items.get(action["id"], ())),
