@@ -10,7 +10,8 @@ copy that database to a second one and add 299 more partnerships' plans to the c
 oversight body covering 32 of them); serve each database with production settings in a
 subprocess of its own; sign in through the sign-in forms; and time `load-001`'s pages on both
 servers, one request at a time, the two servers taking turns, and the oversight dashboard on
-a third server of the second database. It prints a Markdown table (and with --write-docs puts it in docs/performance.md).
+a third server of the second database. It prints a Markdown table (and with --write-docs puts
+it in docs/performance.md).
 
     .venv/bin/python benchmarks/run_benchmarks.py --fresh
 
