@@ -7,8 +7,9 @@ markup, and put each password error beside the field it is about.
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 
 from govuk.forms import GovukErrorMessages
@@ -102,7 +103,32 @@ class ResetRequestForm(GovukErrorMessages, ErrorBorders, PasswordResetForm):
             "valid_for": how_long(settings.PASSWORD_RESET_TIMEOUT),
             **(extra_email_context or {}),
         }
-        return super().save(*args, extra_email_context=context, **kwargs)
+        result = super().save(*args, extra_email_context=context, **kwargs)
+        domain = kwargs.get("domain_override") or get_current_site(request).domain
+        protocol = "https" if kwargs.get("use_https") else "http"
+        self._explain_no_password(
+            {**context, "domain": domain, "protocol": protocol}, kwargs.get("from_email")
+        )
+        return result
+
+    def _explain_no_password(self, context, from_email):
+        """Someone whose account has no password (they sign in with their organisation's
+        account, or an administrator switched password sign-in off, or they have not yet
+        followed their invitation) gets an e-mail saying how they do sign in instead: Django's
+        form would send them nothing while the page says a link was sent. The page says the
+        same either way, so it still reveals nothing about which addresses have accounts."""
+        email = self.cleaned_data["email"]
+        people = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        for user in people:
+            if user.has_usable_password():
+                continue
+            self.send_mail(
+                "registration/password_reset_subject.txt",
+                "registration/no_password_email.txt",
+                {**context, "user": user},
+                from_email,
+                user.email,
+            )
 
 
 class NewPasswordForm(GovukErrorMessages, ErrorBorders, SetPasswordForm):

@@ -45,8 +45,8 @@ def _permissions(query):
 def permissions_for(role):
     """The permissions a role's group starts with."""
     if role == ADMINISTRATORS:
-        # ... and, in their partnership, its people's roles and its own details (not making or
-        # removing partnerships, a site administrator's).
+        # ... and, in their partnership, its people's roles, its own details (not making or
+        # removing partnerships, a site administrator's) and its legal pages.
         return list(_permissions(~Q(codename="sign_off_plan"))) + list(
             Permission.objects.filter(
                 Q(
@@ -64,6 +64,9 @@ def permissions_for(role):
                         "view_partnership",
                     ],
                 )
+                # The partnership's legal pages: accessibility statement, privacy notice,
+                # cookies (the legal app; legal/migrations/0002 gives them to existing groups).
+                | Q(content_type__app_label="legal")
             )
         )
     # Everyone reads the plans (not the administrators' import records) and comments on a plan

@@ -7,19 +7,27 @@ from django.shortcuts import resolve_url
 
 from partnerships.context import root_prefix
 from partnerships.middleware import may_enter
+from twofactor.signing_in import second_step
 
 from .forms import SignInForm
 from .roles import lands_on_my_actions
 
 
 class SignInView(LoginView):
-    """Django's sign-in page with GOV.UK markup. Without a (safe) `next` page to return to, an
-    officer lands on their own actions; the chair, members and administrators (everyone else
-    who may read the plans) on the dashboard; anyone else on the home page."""
+    """Django's sign-in page with GOV.UK markup, then the second factor where one is due.
+    Without a (safe) `next` page to return to, an officer lands on their own actions; the chair,
+    members and administrators (everyone else who may read the plans) on the dashboard; anyone
+    else on the home page."""
 
     template_name = "registration/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # The right password: administrators, and anyone with an authenticator app, have a code
+        # to type before they are signed in (twofactor/signing_in.py).
+        pending = second_step(self.request, form.get_user(), next_page=self.get_redirect_url())
+        return pending or super().form_valid(form)
 
     def get_default_redirect_url(self):
         if self.next_page:

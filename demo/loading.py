@@ -45,6 +45,7 @@ from partnerships.models import Membership, OversightBody, Partnership, Role
 from plans.models import AnnualPlan, Driver, KeyQuestion, PlanStatus, Principle, Strategy, Theme
 from plans.quarters import QUARTER_NUMBERS, Quarter
 from priorities.models import Priority, Strand
+from twofactor.devices import give_app, must_use_two_factor
 
 # The bundled data file, found from this module so that it works from any checkout.
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "demo_data"
@@ -56,6 +57,10 @@ DEMO_SHARED_FILE = DEMO_DATA_DIR / "shared.yaml"
 # One password for every demo user. It is printed on the console by `make run` and is only ever
 # set when DEBUG is on (see DemoLoader), so it guards nothing real.
 DEMO_PASSWORD = "safer-lewisham-demo"  # noqa: S105 (demo logins, DEBUG only)
+# The demo administrators' authenticator app key (administrators must use two-factor
+# authentication): printed by `seed_demo`, as an app takes it, with recovery codes made afresh.
+# Hex of "safer-lewisham-demo!", base32 ONQW MZLS FVWG K53J ONUG C3JN MRSW 23ZB.
+DEMO_TWO_FACTOR_KEY = "73616665722d6c6577697368616d2d64656d6f21"
 
 # The roles a user of the data file may have in its partnership (partnerships.models.Role);
 # administrators also get staff status, which Plan administration needs.
@@ -249,6 +254,8 @@ def demo_login(username: str, item: dict, *, staff=False, superuser=False):
     # password that no longer works is worse than undoing a change to a demo account.
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])
+    if must_use_two_factor(user):
+        give_app(user, DEMO_TWO_FACTOR_KEY)
     return user
 
 

@@ -7,14 +7,20 @@ administrators (superusers) only, who create partnerships, their first administr
 oversight bodies.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.base import ModelBase
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 from .context import current_partnership
 
@@ -89,6 +95,22 @@ class PartnershipAdminSite(admin.AdminSite):
         from .middleware import can_administer
 
         return can_administer(request)
+
+    @method_decorator(never_cache)
+    @login_not_required
+    def login(self, request, extra_context=None):
+        """Admin's own sign-in page is not used: it would sign in with a password alone. Whoever
+        is signed out is sent to the site's sign-in page (with its second factor) and back; a
+        signed-in person who may not use admin is refused, not asked to sign in again (the
+        sign-in page would send them straight back here)."""
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(reverse("admin:index", current_app=self.name))
+            raise PermissionDenied("Plan administration is for administrators.")
+        onward = request.GET.get(REDIRECT_FIELD_NAME) or reverse(
+            "admin:index", current_app=self.name
+        )
+        return redirect(f"{reverse('login')}?{urlencode({REDIRECT_FIELD_NAME: onward})}")
 
     def each_context(self, request):
         context = super().each_context(request)

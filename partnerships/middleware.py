@@ -4,9 +4,9 @@ A request to ``/p/<slug>/...`` is served by the same URLs as the site's root, in
 partnership (``partnerships.context.acting_in``): its queries see its rows only, its people's
 roles apply, and every link made on the page (``reverse``, ``{% url %}``) carries the prefix.
 A signed-in person who is not of the partnership (nor of a body that oversees it, nor a site
-administrator) gets 404 for every one of its addresses but its public pages, as if it did not
-exist. An address of the single-partnership days (``/plans/...``) redirects to the same page
-of the person's partnership.
+administrator) gets 404 for every one of its addresses but its public and legal pages, as if
+it did not exist. An address of the single-partnership days (``/plans/...``) redirects to the
+same page of the person's partnership.
 """
 
 import re
@@ -32,12 +32,21 @@ SITE_VIEWS = {
     "password_reset_complete",
     "favicon",
 }
-SITE_NAMESPACES = {"admin", "oversight"}
+# The legal pages (accessibility statement, privacy notice, cookies) have the installation's own
+# version at the site's root as well as each partnership's, as admin has.
+SITE_NAMESPACES = {"admin", "oversight", "twofactor", "sso", "legal"}
 # The site's pages that have no partnership's version (admin has: the partnership's own).
 ROOT_ONLY_NAMESPACES = {"oversight"}
 # A partnership's pages that anyone may read: they are the partnership's public face.
-OPEN_NAMESPACES = {"public"}
+# Signing in with an organisation's account (sso) is open to anyone, as the sign-in page is.
+# Its legal pages are public information, for anyone to read (of another partnership too).
+# Two-factor authentication (twofactor) is a step of signing in and a person's own setting: it
+# shows nothing of the partnership, and answers under any partnership's address.
+OPEN_NAMESPACES = {"public", "sso", "legal", "twofactor"}
 OPEN_VIEWS = (SITE_VIEWS - {"home"}) | {"partnership_logo"}
+# Single pages of a partnership open to anyone, by their namespaced names: an invitation's link
+# (someone of another partnership, signed in, joins with their account).
+OPEN_NAMESPACED_VIEWS = {"invitations:accept"}
 # The pages of a partnership that the people of a body overseeing it read: its plans, its
 # quarters with their figures, lists, packs and exports. Not an action's or indicator's own page
 # (their history names officers), not consultation, not recording anything: 404, as for
@@ -136,8 +145,10 @@ def _is_site_page(match):
 
 
 def _is_open(match):
-    return (match.url_name in OPEN_VIEWS and not match.namespace) or bool(
-        set(match.namespaces) & OPEN_NAMESPACES
+    return (
+        (match.url_name in OPEN_VIEWS and not match.namespace)
+        or bool(set(match.namespaces) & OPEN_NAMESPACES)
+        or match.view_name in OPEN_NAMESPACED_VIEWS
     )
 
 

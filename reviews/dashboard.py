@@ -17,7 +17,7 @@ from django.db.models import Case, F, IntegerField, Max, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, ProgressUpdate
 from plans.models import AnnualPlan, QuarterClosure
 from plans.quarters import Quarter
 from plans.ratings import RAG_ORDER, RAG_RATINGS
@@ -216,43 +216,41 @@ def _action_groups(plans, quarters: int):
     action's updates (there is at most one a quarter): for quarter n, the maximum of
     ``4 × quarter + completion`` over its updates in quarters up to n (None if none: the action's
     own completion counts; else the remainder by 4 is its completion as of n: COMPLETE,
-    NOT_STARTED or IN_PROGRESS), and its quarter-n update's rating as
-    a number (RAG_CODES; None if not updated). The actions are then counted by those values in
-    an outer GROUP BY, which the ORM cannot express over an aggregate, so it wraps the ORM's SQL.
+    NOT_STARTED or IN_PROGRESS), and its quarter-n update's rating as a number (RAG_CODES; None
+    if not updated). The updates are folded grouped by their action alone, then joined to the
+    actions, and the actions counted by those values in an outer GROUP BY: the ORM cannot
+    express that join of two grouped queries, so it joins the ORM's SQL of each.
+
+    Folding by the action's id alone keeps the grouping small whatever the planner expects:
+    grouped by every column of the action too, a partnership's plans much larger than the
+    installation's average (its actions per strand many times the table's) were sorted in
+    chunks on disk.
     """
     completion = Case(
-        When(progress_updates__completion_status__counts_as_complete=True, then=Value(COMPLETE)),
-        When(
-            progress_updates__completion_status__counts_as_not_started=True,
-            then=Value(NOT_STARTED),
-        ),
+        When(completion_status__counts_as_complete=True, then=Value(COMPLETE)),
+        When(completion_status__counts_as_not_started=True, then=Value(NOT_STARTED)),
         default=Value(IN_PROGRESS),
     )
     rating = Case(
-        *[
-            When(progress_updates__rag_rating=rag, then=Value(code))
-            for rag, code in RAG_CODES.items()
-        ],
+        *[When(rag_rating=rag, then=Value(code)) for rag, code in RAG_CODES.items()],
         output_field=IntegerField(),
     )
     folded = {}
     for number in range(1, quarters + 1):
         folded[f"latest_q{number}"] = Max(
             Case(
-                When(
-                    progress_updates__quarter__lte=number,
-                    then=F("progress_updates__quarter") * 4 + completion,
-                ),
+                When(quarter__lte=number, then=F("quarter") * 4 + completion),
                 output_field=IntegerField(),
             )
         )
         folded[f"rating_q{number}"] = Max(
-            Case(When(progress_updates__quarter=number, then=rating), output_field=IntegerField())
+            Case(When(quarter=number, then=rating), output_field=IntegerField())
         )
-    per_action = (
-        # The plans came from the partnership's own (scoped) query: their actions are read
-        # without scoping them again, which would only add joins to every partnership's rows.
-        Action._base_manager.filter(strand__priority__plan__in=[plan.pk for plan in plans])
+    plan_ids = [plan.pk for plan in plans]
+    # The plans came from the partnership's own (scoped) query: their actions and updates are
+    # read without scoping them again, which would only add joins to every partnership's rows.
+    actions = (
+        Action._base_manager.filter(strand__priority__plan__in=plan_ids)
         .values(
             "pk",
             plan_pk=F("strand__priority__plan_id"),
@@ -260,19 +258,30 @@ def _action_groups(plans, quarters: int):
             own_complete=F("completion_status__counts_as_complete"),
             own_not_started=F("completion_status__counts_as_not_started"),
         )
+        .order_by()
+    )
+    updates = (
+        ProgressUpdate._base_manager.filter(action__strand__priority__plan__in=plan_ids)
+        .values("action_id")
         .annotate(**folded)
         .order_by()
     )
-    inner, params = per_action.query.sql_with_params()
-    columns = ", ".join(
-        connection.ops.quote_name(name)
-        for name in ("plan_pk", "due_date", "own_complete", "own_not_started", *folded)
+    actions_sql, actions_params = actions.query.sql_with_params()
+    updates_sql, updates_params = updates.query.sql_with_params()
+    quote = connection.ops.quote_name
+    own = ", ".join(
+        f"per_action.{quote(name)}"
+        for name in ("plan_pk", "due_date", "own_complete", "own_not_started")
     )
+    of_updates = ", ".join(f"per_update.{quote(name)}" for name in folded)
+    columns = f"{own}, {of_updates}"
     # Only the ORM's own SQL and quoted column names of this function are put in the text; every
-    # value travels in `params`.
+    # value travels in the parameters.
+    sql = (
+        f"SELECT {columns}, COUNT(*) FROM ({actions_sql}) per_action "  # noqa: S608
+        f"LEFT JOIN ({updates_sql}) per_update "
+        f"ON per_update.{quote('action_id')} = per_action.{quote('pk')} GROUP BY {columns}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns}, COUNT(*) FROM ({inner}) per_action GROUP BY {columns}",  # noqa: S608
-            params,
-        )
+        cursor.execute(sql, (*actions_params, *updates_params))
         return cursor.fetchall()

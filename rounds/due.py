@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from actions.models import Action, ProgressUpdate
 from agencies.models import agency_id_of, agency_ids_of
@@ -22,6 +23,7 @@ from indicators.charts import format_value
 from indicators.models import Indicator, IndicatorValue
 from partnerships.models import ROLE_GROUPS
 from plans.models import AnnualPlan, QuarterClosure
+from sso.models import SingleSignOnProvider
 
 from .models import UpdateWindow
 from .windows import planned_window
@@ -115,14 +117,33 @@ def officers(partnership):
     ).values_list("name", flat=True)
     recording_roles = [role for role, group in ROLE_GROUPS.items() if group in recording_groups]
     return (
-        User.objects.filter(
-            memberships__partnership=partnership, memberships__role__in=recording_roles
+        able_to_sign_in(
+            User.objects.filter(
+                memberships__partnership=partnership, memberships__role__in=recording_roles
+            ),
+            partnership,
         )
-        .filter(is_active=True)
         .exclude(email="")
         .distinct()
         .order_by("pk")
     )
+
+
+def able_to_sign_in(people, partnership):
+    """The people who can sign in to the partnership's pages, so that the round chases nobody
+    for an update they could not make: active, and with a password, or a link to an active
+    single sign-on provider, or an e-mail address that such a provider serves (by its domain,
+    or because it serves the partnership). Someone invited who has not chosen a password yet,
+    or whose password sign-in an administrator switched off, is left out."""
+    routes = ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) | Q(
+        sign_in_identities__provider__is_active=True
+    )
+    providers = list(SingleSignOnProvider.objects.active().prefetch_related("partnerships"))
+    if any(partnership in provider.partnerships.all() for provider in providers):
+        routes |= ~Q(email="")
+    for domain in sorted({domain for provider in providers for domain in provider.domains}):
+        routes |= Q(email__iendswith="@" + domain)
+    return people.filter(routes, is_active=True)
 
 
 def due_by_person(window: UpdateWindow, people) -> dict[int, tuple[object, Due]]:

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from partnerships.context import root_prefix
 from partnerships.middleware import can_administer, partnerships_of
+from sso.models import SingleSignOnProvider
 
 # The service navigation's sections, each with the pages it covers: view names
 # ("reviews:dashboard") and URL namespaces ("plans"). A page is in the first section that names
@@ -16,6 +17,8 @@ SECTIONS = [
     ("plans", {"home", "plans", "actions", "reviews", "indicators", "consultation"}),
     ("public", {"public"}),
     ("oversight", {"oversight"}),
+    ("two-factor", {"twofactor"}),
+    ("people", {"invitations"}),
 ]
 
 
@@ -52,4 +55,9 @@ def service(request):
         "can_administer": can_administer(request),
         "service_name": settings.SERVICE_NAME,
         "nav_section": current_section(getattr(request, "resolver_match", None)),
+        # Whether the sign-in page offers single sign-on here: pages of apps below sso (an
+        # invitation's) say so without importing it. Asked only where a page reads it.
+        "single_sign_on_offered": SimpleLazyObject(
+            lambda: SingleSignOnProvider.objects.offered_on(partnership)
+        ),
     }

@@ -31,6 +31,8 @@ machine and a production deployment only has to set variables:
 - ``UPDATE_WINDOW_OPENS_DAYS_BEFORE_END`` (default 14), ``UPDATE_WINDOW_CLOSES_DAYS_AFTER_END``
   (default 10), ``UPDATE_REMINDER_DAYS_BEFORE_CLOSE`` (default 3), ``ROUND_EMAIL_MAX_ATTEMPTS``
   (default 5): the quarterly update round (docs/update-round.md).
+- ``SSO_TIMEOUT_SECONDS`` (default 5), ``SSO_DISCOVERY_CACHE_SECONDS`` (default 300),
+  ``SSO_CLOCK_LEEWAY_SECONDS`` (default 60): single sign-on (docs/single-sign-on.md).
 """
 
 import os
@@ -92,7 +94,20 @@ INSTALLED_APPS = [
     # The partnerships sharing the installation, their people's roles and the oversight bodies
     # above them: every other app's data belongs to one partnership (docs/partnerships.md).
     "partnerships",
+    # Two-factor authentication (docs/security.md): an authenticator app (django-otp's TOTP
+    # devices) and recovery codes (its static tokens); administrators must use it.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "twofactor",
     "agencies",
+    # How people join a partnership: invitations by e-mail, one by one or from a spreadsheet.
+    "invitations",
+    # Single sign-on with an organisation's OpenID Connect provider (docs/single-sign-on.md).
+    "sso",
+    # The legal pages every page's footer links to: accessibility statement, privacy notice and
+    # cookies, each partnership's own or the default (docs/legal-pages.md).
+    "legal",
     "plans",
     "priorities",
     "actions",
@@ -325,9 +340,14 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out sign-in is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Refuses a password for people whose organisation's single sign-on does not allow one.
+    "sso.backends.PasswordsWhereAllowed",
     # Django's ModelBackend, with permissions from the person's role in the partnership whose
     # page it is (partnerships/backends.py), not from global groups.
     "partnerships.backends.PartnershipRoleBackend",
+    # Single sign-on (OpenID Connect): only for the sign-in its callback page completes; it
+    # grants no permissions of its own (sso/backends.py).
+    "sso.backends.SingleSignOnBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
@@ -336,6 +356,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "agencies.lockout.locked_out"
 # The address that counts: the connecting one, or behind a proxy the one the proxy saw.
 AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_ip"
+
+# Two-factor authentication (twofactor app, docs/security.md). The name authenticator apps show
+# beside the account. A wrong code makes django-otp wait before it checks the next one (1 second,
+# doubling with each wrong code), and each wrong code also counts with django-axes above.
+OTP_TOTP_ISSUER = SERVICE_NAME
+
+# Single sign-on with OpenID Connect (sso app, docs/single-sign-on.md). Each provider (its
+# issuer, client id and secret) is a record in the site's admin, not a setting. How long to wait
+# for a provider before showing "not answering"; how long its discovery document is kept; how far
+# its clock may be from ours when the ID token's expiry and issue time are checked.
+SSO_TIMEOUT_SECONDS = float(os.environ.get("SSO_TIMEOUT_SECONDS", "5"))
+SSO_DISCOVERY_CACHE_SECONDS = int(os.environ.get("SSO_DISCOVERY_CACHE_SECONDS", "300"))
+SSO_CLOCK_LEEWAY_SECONDS = int(os.environ.get("SSO_CLOCK_LEEWAY_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from agencies.views import NewPasswordView, SignInView
 from partnerships import views as partnership_views
 from plans import urls as plan_urls
 from rounds import views as round_views
+from sso.views import SignOutView
 
 from . import views as site_views
 
@@ -42,9 +43,19 @@ urlpatterns = [
     path("", include("reviews.urls")),
     # An oversight body's pages, above the partnerships it covers (at the site's root).
     path("oversight/", include("oversight.urls")),
+    # The legal pages (accessibility statement, privacy notice, cookies): each partnership's, and
+    # the installation's own at the site's root. Open to anyone.
+    path("", include("legal.urls")),
+    # Inviting people to a partnership, and the invitation's link.
+    path("invitations/", include("invitations.urls")),
     path("sign-in/", SignInView.as_view(), name="login"),
+    # Two-factor authentication: the code while signing in, setting it up, recovery codes.
+    path("sign-in/", include("twofactor.urls")),
+    # Signing in with an organisation's account (single sign-on, sso/urls.py).
+    path("", include("sso.urls")),
     # Open to anyone: someone whose session has already run out can still press "Sign out".
-    path("sign-out/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # After a single sign-on it also signs out at the provider (sso.views.SignOutView).
+    path("sign-out/", login_not_required(SignOutView.as_view()), name="logout"),
     # Password reset by e-mail: Django's views (open to anyone), with GOV.UK forms and wording.
     path(
         "sign-in/reset/",

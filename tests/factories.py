@@ -15,6 +15,7 @@ from actions.models import (
 from agencies.models import Agency, Profile
 from consultation.models import Comment
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from legal.models import LegalPage
 from partnerships.context import current_partnership_id
 from partnerships.models import Partnership
 from plans.models import AnnualPlan, Driver, KeyQuestion, Principle, Strategy, Theme
@@ -286,3 +287,14 @@ class RoundEmailFactory(factory.django.DjangoModelFactory):
     subject = "Updates for Q3 2017-18 due by 10 January 2018"
     body = "Dear officer, ..."
     attempts = 1
+
+
+class LegalPageFactory(factory.django.DjangoModelFactory):
+    """A partnership's own text of one of its legal pages (the tests' partnership's unless
+    ``partnership=`` says)."""
+
+    class Meta:
+        model = LegalPage
+
+    kind = LegalPage.Kind.PRIVACY
+    text = "## Who we are\n\nThe partnership's own privacy notice."

@@ -8,6 +8,7 @@ few representative ones (admin enforces its permissions itself, the same way on 
 """
 
 import os
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -26,7 +27,9 @@ from actions.models import Action, ProgressUpdate
 from agencies import roles
 from consultation.models import Comment
 from indicators.models import Indicator, IndicatorDefinition
-from partnerships.models import OversightBody
+from invitations.models import Invitation, token_hash
+from partnerships.models import OversightBody, Role
+from sso.models import SingleSignOnProvider
 from tests.conftest import PREFIX, in_role
 from tests.factories import (
     AgencyFactory,
@@ -332,6 +335,143 @@ EXPECTED = {
         MEMBER: (404, 405),
         ADMINISTRATOR: (404, 405),
     },
+    # The legal pages (issue 13): public information, read by anyone, signed in or not, of the
+    # partnership or not (tests/legal/ has the other partnerships' people and oversight bodies).
+    **{
+        page: {
+            ANONYMOUS: (200, 405),
+            OTHER_OFFICER: (200, 405),
+            OFFICER: (200, 405),
+            MEMBER: (200, 405),
+            ADMINISTRATOR: (200, 405),
+        }
+        for page in ["legal:accessibility", "legal:privacy", "legal:cookies"]
+    },
+    # Two-factor authentication (issue 13). The code page is a step of signing in: without a
+    # sign-in waiting for its code (none here), back to the sign-in page, which sends a
+    # signed-in person on. A person's own two-factor page: everyone signed in. Setting up an
+    # app: everyone signed in without one (an empty code is refused with the form's error).
+    # The recovery codes are shown once, just after they are made: none here, so back to the
+    # two-factor page, as for new recovery codes without an app. Turning two-factor off:
+    # never for administrators, who must use it.
+    "twofactor:code": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (302, 302),
+    },
+    "twofactor:settings": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "twofactor:enrol": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 200),
+        OFFICER: (200, 200),
+        MEMBER: (200, 200),
+        ADMINISTRATOR: (200, 200),
+    },
+    "twofactor:recovery_codes": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 405),
+        OFFICER: (302, 405),
+        MEMBER: (302, 405),
+        ADMINISTRATOR: (302, 405),
+    },
+    "twofactor:new_recovery_codes": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (302, 302),
+    },
+    "twofactor:turn_off": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (302, 302),
+        OFFICER: (302, 302),
+        MEMBER: (302, 302),
+        ADMINISTRATOR: (403, 403),
+    },
+    # Invitations (issue 13): a partnership's administrators invite people (the list and the
+    # spreadsheet's check are read with GET; the check with nothing uploaded sends back to the
+    # upload); everyone else of the partnership is refused. The invitation's link is open to
+    # anyone: signed out, a form to choose a password (an empty one is refused, 400); signed
+    # in as someone else than the invited person, a page saying so.
+    "invitations:list": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 405),
+        OFFICER: (403, 405),
+        MEMBER: (403, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "invitations:invite": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (403, 403),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 302),
+    },
+    "invitations:upload": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (403, 403),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 400),
+    },
+    "invitations:preview": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 403),
+        OFFICER: (403, 403),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (302, 302),
+    },
+    **{
+        page: {
+            ANONYMOUS: (302, 302),
+            OTHER_OFFICER: (405, 403),
+            OFFICER: (405, 403),
+            MEMBER: (405, 403),
+            ADMINISTRATOR: (405, 302),
+        }
+        for page in ["invitations:resend", "invitations:withdraw"]
+    },
+    "invitations:accept": {
+        ANONYMOUS: (200, 400),
+        OTHER_OFFICER: (200, 200),
+        OFFICER: (200, 200),
+        MEMBER: (200, 200),
+        ADMINISTRATOR: (200, 200),
+    },
+    # Single sign-on (issue 13), open to anyone as the sign-in page is. The organisation's
+    # e-mail form (an empty one is refused with its error); the start of a sign-in with a
+    # provider (the matrix's provider does not answer: its page says so, 503); the provider's
+    # way back, which without a sign-in this session began is refused (400). tests/sso/ has
+    # the sign-ins themselves.
+    "sso:by_email": {
+        ANONYMOUS: (200, 200),
+        OTHER_OFFICER: (200, 200),
+        OFFICER: (200, 200),
+        MEMBER: (200, 200),
+        ADMINISTRATOR: (200, 200),
+    },
+    "sso:start": {
+        ANONYMOUS: (503, 405),
+        OTHER_OFFICER: (503, 405),
+        OFFICER: (503, 405),
+        MEMBER: (503, 405),
+        ADMINISTRATOR: (503, 405),
+    },
+    "sso:callback": {
+        ANONYMOUS: (400, 405),
+        OTHER_OFFICER: (400, 405),
+        OFFICER: (400, 405),
+        MEMBER: (400, 405),
+        ADMINISTRATOR: (400, 405),
+    },
     # Admin: administrators only. A POST of an empty form saves nothing and shows the errors.
     "admin:index": {
         ANONYMOUS: (302, 302),
@@ -376,6 +516,26 @@ PUBLIC = {
     # Roll forward and publishing (issue 5): the published plans.
     "public:index",
     "public:plan",
+    # The legal pages (issue 13).
+    "invitations:accept",
+    "legal:accessibility",
+    "legal:privacy",
+    "legal:cookies",
+    # Single sign-on (issue 13).
+    "sso:by_email",
+    "sso:start",
+    "sso:callback",
+}
+# Two-factor authentication (issue 13): a step of signing in (its code page is open to anyone,
+# and sends back to the sign-in page without a sign-in waiting) and a person's own setting,
+# answering under any partnership's address as signing in does (tests/twofactor/).
+PUBLIC |= {"twofactor:code"}
+OWN_ACCOUNT = {
+    "twofactor:settings",
+    "twofactor:enrol",
+    "twofactor:recovery_codes",
+    "twofactor:new_recovery_codes",
+    "twofactor:turn_off",
 }
 # The only cells that change the action or its progress.
 EDITS = {("actions:update", OFFICER), ("actions:update", ADMINISTRATOR)}
@@ -420,19 +580,60 @@ URL_KWARGS = {
         for page in ["indicators:detail", "indicators:record", "indicators:override"]
     },
     "password_reset_confirm": lambda site: {"uidb64": site.uidb64, "token": site.token},
+    # Invitations (issue 13): an invitation of the partnership, pending, and its link.
+    **{
+        page: (lambda site: {"pk": matrix_invitation().pk})
+        for page in ["invitations:resend", "invitations:withdraw"]
+    },
+    "invitations:accept": lambda site: {"token": matrix_invitation(with_token=True)},
     "oversight:dashboard": lambda site: {"slug": "opcc"},
     "oversight:xlsx": lambda site: {"slug": "opcc"},
     "oversight:csv": lambda site: {"slug": "opcc"},
     "oversight:indicator": lambda site: {"slug": "opcc", "definition": "knife-crime"},
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
+    "sso:start": lambda site: {"pk": unanswering_provider().pk},
 }
+
+
+def unanswering_provider():
+    """Single sign-on (issue 13): a provider of the partnership at a loopback port where
+    nothing listens, made the first time a page asks for it."""
+    provider = SingleSignOnProvider.objects.filter(name="Unanswering").first()
+    if provider is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        provider = SingleSignOnProvider.objects.create(
+            name="Unanswering",
+            issuer=f"http://127.0.0.1:{port}/o",
+            client_id="matrix",
+            client_secret="matrix-secret",
+        )
+    return provider
 
 
 def consultation_comment():
     """A comment on a plan out for consultation, made the first time a page asks for it."""
     comment = Comment.objects.filter(plan__slug=CONSULTATION_PLAN).first()
     return comment or CommentFactory(plan__slug=CONSULTATION_PLAN, plan__status="consultation")
+
+
+MATRIX_INVITATION_TOKEN = "an-invitation-link-of-the-access-matrix"
+
+
+def matrix_invitation(with_token=False):
+    """A pending invitation of the partnership to someone with no account, made the first time
+    a page asks for it (its link's secret, with_token)."""
+    invitation = Invitation.objects.filter(email="invited@example.gov.uk").first()
+    if invitation is None:
+        invitation = Invitation(
+            email="invited@example.gov.uk", name="Invited Person", role=Role.CHAIR
+        )
+        invitation.set_new_link()
+        invitation.token_hash = token_hash(MATRIX_INVITATION_TOKEN)
+        invitation.save()
+    return MATRIX_INVITATION_TOKEN if with_token else invitation
 
 
 def published(plan):
@@ -483,6 +684,8 @@ def post_data(page, site):
         return {"quarter": "4", "value": "21", "note": "Recorded by the access matrix."}
     if page == "indicators:override":
         return {"quarter": "3", "q3-rating": "green", "q3-reason": "Overridden by the matrix."}
+    if page == "invitations:invite":
+        return {"name": "Invited By The Matrix", "email": "matrix@example.gov.uk", "role": "chair"}
     if page == "login":
         return {"username": "officer", "password": PASSWORD}
     if page == "password_reset":
@@ -622,7 +825,7 @@ OUTSIDER_CELLS = [
     pytest.param(page, role, method, id=f"{page}-{role}-{method}")
     for page in EXPECTED
     # Oversight bodies' pages are no partnership's (the table above has them).
-    if page not in PUBLIC and not page.startswith("oversight:")
+    if page not in PUBLIC | OWN_ACCOUNT and not page.startswith("oversight:")
     for role in OUTSIDER_ROLES
     for method in ("GET", "POST")
 ]
@@ -674,7 +877,7 @@ OVERSIGHT_READS = {
 OVERSIGHT_CELLS = [
     pytest.param(page, method, id=f"{page}-{method}")
     for page in EXPECTED
-    if page not in PUBLIC
+    if page not in PUBLIC | OWN_ACCOUNT
     for method in ("GET", "POST")
 ]
 

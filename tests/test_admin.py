@@ -30,6 +30,7 @@ from tests.factories import (
     DriverFactory,
     IndicatorValueFactory,
     KeyQuestionFactory,
+    LegalPageFactory,
     PrincipleFactory,
     PriorityFactory,
     ProfileFactory,
@@ -180,6 +181,8 @@ def one_of_everything(superuser):
     AccessAttempt.objects.create(**who, failures_since_start=1)
     AccessLog.objects.create(**who)
     AccessFailureLog.objects.create(**who)
+    # The legal pages (issue 13): the partnership's own text of one of them.
+    LegalPageFactory()
     return action
 
 

@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     ["govuk"],
     ["partnerships"],
-    ["agencies"],
+    ["twofactor"],
+    ["agencies", "legal"],
+    ["invitations"],
+    ["sso"],
     ["plans"],
     ["priorities"],
     ["actions"],

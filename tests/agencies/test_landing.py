@@ -9,6 +9,8 @@ import pytest
 from django.test.utils import override_script_prefix
 from django.urls import reverse
 
+from tests.two_factor import through_the_second_step, with_an_app
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-battery"  # every UserFactory user's password
@@ -56,13 +58,17 @@ def test_a_chair_lands_on_the_dashboard(client, member):
 
 
 def test_an_administrator_lands_on_the_dashboard(client, administrator):
-    response = sign_in(client, administrator)
+    with_an_app(administrator)  # administrators type a code from it after the password
+
+    response = through_the_second_step(client, sign_in(client, administrator), administrator)
 
     assert response.url == reverse("reviews:dashboard")
 
 
 def test_a_superuser_lands_on_the_dashboard(client, superuser):
-    response = sign_in(client, superuser)
+    with_an_app(superuser)
+
+    response = through_the_second_step(client, sign_in(client, superuser), superuser)
 
     assert response.url == reverse("reviews:dashboard")
 

@@ -108,12 +108,20 @@ def test_the_right_password_is_refused_while_locked_out(client, officer):
 
 
 def test_the_admin_sign_in_is_locked_out_too(client, officer):
+    """Admin's own sign-in page checks no password: it sends people to the site's sign-in page
+    (with its second factor, twofactor/), where the lockout applies."""
     fail(client, LIMIT)
 
     response = client.post(
         "/admin/login/", {"username": "officer", "password": PASSWORD}, REMOTE_ADDR="192.0.2.10"
     )
 
+    assert response.status_code == 302
+    assert not signed_in(client)
+    assert response.url == "/sign-in/?next=%2Fadmin%2F"
+    response = client.post(
+        "/sign-in/", {"username": "officer", "password": PASSWORD}, REMOTE_ADDR="192.0.2.10"
+    )
     assert is_lockout_page(response)
     assert not signed_in(client)
 

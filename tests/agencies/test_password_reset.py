@@ -312,3 +312,37 @@ def test_emails_go_through_smtp_when_the_environment_names_a_server():
         "True",
         "plans@example.gov.uk",
     ]
+
+
+def test_an_account_without_a_password_is_told_how_to_sign_in_instead(client, mailoutbox):
+    """Django's form sends nothing to an account with no usable password (single sign-on, an
+    invitation not yet followed, password sign-in switched off) while the page says a link
+    was sent: here the person is told what to do instead, and the page is the same as for an
+    address with no account, so it reveals nothing."""
+    person = UserFactory(username="sso-person", email="sso.person@lewisham.example.gov.uk")
+    person.set_unusable_password()
+    person.save()
+
+    response = client.post(
+        reverse("password_reset"), {"email": "SSO.Person@lewisham.example.gov.uk"}, follow=True
+    )
+    nobody = client.post(
+        reverse("password_reset"), {"email": "nobody@lewisham.example.gov.uk"}, follow=True
+    )
+
+    (message,) = mailoutbox
+    assert message.to == ["sso.person@lewisham.example.gov.uk"]
+    assert "does not sign in with a password" in message.body
+    assert f"http://testserver{PREFIX}/sign-in/" in message.body
+    assert "/sign-in/reset/" not in message.body
+    assert main_text(response) == main_text(nobody)
+
+
+def test_a_switched_off_account_is_sent_nothing(client, mailoutbox):
+    person = UserFactory(username="left", email="left@lewisham.example.gov.uk", is_active=False)
+    person.set_unusable_password()
+    person.save()
+
+    client.post(reverse("password_reset"), {"email": "left@lewisham.example.gov.uk"})
+
+    assert not mailoutbox

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.two_factor import pass_the_second_step
+
 # Playwright's sync API runs an event loop in this thread; Django refuses database access from
 # "async" contexts unless told otherwise. This is set for the test run only, never in settings.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -174,7 +176,8 @@ DEMO_PASSWORD = "safer-lewisham-demo"
 
 @pytest.fixture
 def sign_in(live_server):
-    """Sign a page in with a demo login through the sign-in form."""
+    """Sign a page in with a demo login through the sign-in form, typing the code of the
+    person's authenticator app where one is asked for (the demo's administrators have one)."""
 
     def sign_in(page, username):
         page.goto(live_server.url + "/sign-in/")
@@ -182,5 +185,6 @@ def sign_in(live_server):
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        pass_the_second_step(page, username)
 
     return sign_in

@@ -13,6 +13,7 @@ from agencies import roles
 from plans.models import AnnualPlan
 from tests.conftest import PREFIX, TEST_PARTNERSHIP_ID, in_role
 from tests.factories import AgencyFactory, UserFactory
+from tests.two_factor import type_the_code, with_an_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,14 +28,18 @@ def save(page, button="Save"):
 
 def test_an_administrator_builds_a_plan_in_admin_alone(page, live_server):
     in_role(
-        UserFactory(username="administrator", is_staff=True, password="a long admin password"),
+        with_an_app(
+            UserFactory(username="administrator", is_staff=True, password="a long admin password")
+        ),
         roles.ADMINISTRATORS,
     )
     AgencyFactory(name="Lewisham Council", slug="lewisham-council")
     page.goto(live_server.url + f"{PREFIX}/admin/")
     page.get_by_label("Username").fill("administrator")
     page.get_by_label("Password").fill("a long admin password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    type_the_code(page, "administrator")
 
     # A strategy.
     page.goto(live_server.url + f"{PREFIX}/admin/plans/strategy/add/")

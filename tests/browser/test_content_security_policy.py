@@ -20,6 +20,7 @@ from partnerships.context import everywhere, root_prefix
 from tests.browser.conftest import DEMO_PASSWORD, watch_for_csp_violations
 from tests.conftest import PREFIX
 from tests.factories import SuperuserFactory
+from tests.two_factor import pass_the_second_step, with_an_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,11 +69,13 @@ def test_an_inline_script_or_style_is_refused_and_reported(watched, live_server)
 
 def sign_in_to_admin(page, base_url, username="admin", at=PREFIX):
     """Sign in to Plan administration: the partnership's (the demo's administrator), or with
-    `at=""` the site's."""
+    `at=""` the site's. Admin's sign-in page sends to the site's, with its second factor."""
     page.goto(f"{base_url}{at}/admin/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    pass_the_second_step(page, username)
     expect(page.locator("#site-name")).to_be_visible()
 
 
@@ -151,7 +154,9 @@ def test_every_page_of_the_sites_own_admin_works_under_the_policy(watched, live_
     """The site's admin (/admin/), as a site administrator: every model, the partnerships and
     oversight bodies among them."""
     page, violations, errors = watched
-    site_administrator = SuperuserFactory(username="site-administrator", password=DEMO_PASSWORD)
+    site_administrator = with_an_app(
+        SuperuserFactory(username="site-administrator", password=DEMO_PASSWORD)
+    )
     sign_in_to_admin(page, live_server.url, "site-administrator", at="")
     with in_the_sites_own_admin():
         paths, hidden = admin_pages(site_administrator)

@@ -25,6 +25,7 @@ from indicators.models import Indicator
 from partnerships.models import Membership, OversightBody, Partnership, Role
 from plans.models import AnnualPlan, Strategy
 from priorities.models import Strand
+from tests.factories import PartnershipFactory
 
 PLAN_17_18 = "safer-lewisham-plan-17-18"
 PLAN_18_19 = "safer-lewisham-plan-18-19"
@@ -407,3 +408,22 @@ def test_it_puts_back_the_completion_statuses_of_a_flushed_database():
         .count()
         == 28
     )
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_with_real_partnerships_and_loads_nothing():
+    PartnershipFactory(name="Safer Northbrook Partnership", slug="northbrook")
+
+    with pytest.raises(CommandError, match="Safer Northbrook Partnership"):
+        seed()
+
+    assert not AnnualPlan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_told_to_it_loads_the_demo_beside_real_partnerships():
+    PartnershipFactory(name="Safer Northbrook Partnership", slug="northbrook")
+
+    seed(beside_other_partnerships=True)
+
+    assert AnnualPlan.objects.filter(slug=PLAN_18_19).exists()

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from agencies import roles
 from plans.models import QuarterClosure
 from rounds.models import RoundEmail, UpdateWindow
+from sso.models import SingleSignOnProvider
 from tests.conftest import in_role
 from tests.factories import (
     ActionFactory,
@@ -446,3 +447,36 @@ def test_each_officer_of_the_agency_is_written_to(officer, due_action, lead_agen
     run(IN_WINDOW)
 
     assert sorted(m.to[0] for m in mail.outbox) == ["colleague@example.org", "officer@example.org"]
+
+
+# People who cannot sign in -----------------------------------------------------------------------
+
+
+def test_someone_who_cannot_sign_in_is_not_chased(officer, due_action):
+    """An officer with no password (invited but not yet joined, or whose password sign-in an
+    administrator switched off) and no single sign-on could not make the update."""
+    officer.set_unusable_password()
+    officer.save()
+
+    output = run(IN_WINDOW)
+
+    assert not mail.outbox
+    assert "sent 0" in output
+
+
+def test_someone_who_signs_in_with_their_organisation_is_chased(officer, due_action):
+    officer.set_unusable_password()
+    officer.email = "officer@lewisham.example.gov.uk"
+    officer.save()
+    SingleSignOnProvider.objects.create(
+        name="Lewisham Council",
+        issuer="https://login.example.gov.uk/lewisham",
+        client_id="csp-tracker",
+        client_secret="not-a-secret",
+        email_domains="lewisham.example.gov.uk",
+    )
+
+    run(IN_WINDOW)
+
+    [message] = mail.outbox
+    assert message.to == ["officer@lewisham.example.gov.uk"]

@@ -11,6 +11,7 @@ from demo.loading import (
     DEMO_PARTNERSHIP_FILES,
     DEMO_PASSWORD,
     DEMO_SHARED_FILE,
+    DEMO_TWO_FACTOR_KEY,
     DemoDataError,
     LoadSummary,
     SharedSummary,
@@ -19,6 +20,9 @@ from demo.loading import (
     load_oversight,
     read_demo_file,
 )
+from partnerships.context import everywhere
+from partnerships.models import Partnership
+from twofactor.devices import must_use_two_factor, new_recovery_codes, secret_key_text
 
 # What each role of a partnership's data file may do there, as the printed logins say it.
 ROLE_ABILITIES = {
@@ -53,10 +57,24 @@ class Command(BaseCommand):
             help="The address the demo is served on, which the printed logins name (`make run` "
             "passes its HOST and PORT). Default: the SITE_URL setting.",
         )
+        parser.add_argument(
+            "--beside-other-partnerships",
+            action="store_true",
+            help="Load the demo even though the database holds partnerships that are not the "
+            "demo's (real ones): without it, the command refuses.",
+        )
 
-    def handle(self, *args, file=None, site_url=None, **options):
+    def handle(self, *args, file=None, site_url=None, beside_other_partnerships=False, **options):
         create_users = settings.DEBUG
         files = [file] if file else DEMO_PARTNERSHIP_FILES
+        others = other_partnerships({*DEMO_PARTNERSHIP_FILES, *files})
+        if others and not beside_other_partnerships:
+            raise CommandError(
+                "Nothing was loaded: this database holds partnerships that are not the demo's "
+                f"({', '.join(others[:5])}{', …' if len(others) > 5 else ''}). The demo's "
+                "invented people and plans would sit beside them. Load it into an empty "
+                "database, or run again with --beside-other-partnerships if you mean to."
+            )
         try:
             with transaction.atomic():
                 # The shared indicator definitions first: partnerships' indicators follow them.
@@ -103,6 +121,24 @@ class Command(BaseCommand):
             self.stdout.write(
                 logins_table([s for _, s in summaries], shared, address.rstrip("/") + "/")
             )
+            self.stdout.write(two_factor_help([s for _, s in summaries], shared))
+
+
+def other_partnerships(files) -> list[str]:
+    """The names of the database's partnerships that none of the demo's files makes."""
+    demo_slugs = set()
+    for path in files:
+        try:
+            demo_slugs.add(read_demo_file(path)["partnership"]["slug"])
+        except (DemoDataError, KeyError, TypeError):
+            continue  # the load itself says what is wrong with the file
+
+    with everywhere():
+        return list(
+            Partnership.objects.exclude(slug__in=demo_slugs)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
 
 
 def loaded_line(summary: LoadSummary, file) -> str:
@@ -119,6 +155,27 @@ def loaded_line(summary: LoadSummary, file) -> str:
 def counted(number: int, singular: str, plural: str = "") -> str:
     """ "1 plan", "2 plans"."""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def two_factor_help(summaries: list[LoadSummary], shared: SharedSummary) -> str:
+    """How to sign in as the demo's administrators, who must type a code from an authenticator
+    app: the demo key their app is set up with, and for testers without an app, recovery codes
+    made afresh now (each works once; the earlier ones stop working)."""
+    people = {user.username: user for summary in summaries for user, *_ in summary.users}
+    people |= {user.username: user for user, _ in shared.users}
+    administrators = [user for user in people.values() if must_use_two_factor(user)]
+    if not administrators:
+        return ""
+    key = secret_key_text(DEMO_TWO_FACTOR_KEY)
+    lines = [
+        f"Administrators ({', '.join(user.username for user in administrators)}) also type a "
+        "code after the password.",
+        f"  Add this key to an authenticator app (time-based): {key}",
+        "  or use one of these recovery codes (each works once, until the next seed_demo):",
+    ]
+    for user in administrators:
+        lines.append(f"  {user.username}: {' '.join(new_recovery_codes(user))}")
+    return "\n".join(lines)
 
 
 def logins_table(summaries: list[LoadSummary], shared: SharedSummary, site_url: str) -> str:
