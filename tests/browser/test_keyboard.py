@@ -45,7 +45,7 @@ def _focus_is_visible(page, focused):
     return unfocused != focused["background"]
 
 
-def _tab_through(page, stop_at=200):
+def _tab_through(page, stop_at=400):
     """Press Tab until focus leaves the page or comes round again; the focused elements, in
     order, each checked for a visible focus indicator."""
     order = []
