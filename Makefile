@@ -11,11 +11,12 @@ PORT ?= 8000
 
 .PHONY: run test lint bootstrap assets migrate clean
 
+# The links in e-mails (invitations, the update round) name the address the demo serves on.
 run: bootstrap migrate
 	$(PY) manage.py seed_demo --site-url http://$(HOST):$(PORT)/
 	@echo ""
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One worker per CPU (pytest-xdist), each with its own test database: see tests/conftest.py.
 test: bootstrap

@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from govuk.forms import GovukErrorMessages
+
 from .models import LegalPage
 from .text import problems_of
 
@@ -11,7 +13,7 @@ from .text import problems_of
 MAX_CHARACTERS = 50_000
 
 
-class LegalPageForm(forms.ModelForm):
+class LegalPageForm(GovukErrorMessages, forms.ModelForm):
     class Meta:
         model = LegalPage
         fields = ["kind", "text"]

@@ -6,21 +6,33 @@ them). The secret is written, never shown back."""
 from django import forms
 from django.contrib import admin
 
+from govuk.forms import GovukErrorMessages, ModelMultipleChoiceField
 from partnerships.admin import SiteAdministratorsOnly
+from partnerships.models import Partnership
 
 from . import discovery
 from .models import SignInIdentity, SingleSignOnProvider
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(GovukErrorMessages, forms.ModelForm):
     # An issuer typed without a scheme is an https one.
     issuer = SingleSignOnProvider._meta.get_field("issuer").formfield(assume_scheme="https")
     client_secret = forms.CharField(
         required=False,
+        max_length=SingleSignOnProvider._meta.get_field("client_secret").max_length,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text="The client secret the provider gave this site. Leave blank to keep the "
         "one saved; it is never shown.",
+    )
+
+    # A value that cannot be a partnership (a NUL, an id too large) is refused with the
+    # field's own message, not a database error.
+    partnerships = ModelMultipleChoiceField(
+        queryset=Partnership.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=SingleSignOnProvider._meta.get_field("partnerships").help_text,
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from partnerships.models import OversightBody, Partnership
 from plans.models import AnnualPlan, Strategy
 from priorities.models import Priority, Strand
 from rounds.models import RoundEmail
+from sso.models import SignInIdentity, SingleSignOnProvider
 from tests.conftest import PREFIX, in_role
 from tests.factories import (
     ActionFactory,
@@ -51,10 +52,25 @@ def fast_password_hashing(settings):
 REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 # Models whose rows admin's add form never makes: they are made by their own pages (or, for
 # the update round's e-mails, by its command).
-MADE_ELSEWHERE = {PlanImport, RoundEmail, AccessAttempt, AccessLog, AccessFailureLog}
+MADE_ELSEWHERE = {
+    PlanImport,
+    RoundEmail,
+    AccessAttempt,
+    AccessLog,
+    AccessFailureLog,
+    # A person's link to a single sign-on provider: made by signing in with it.
+    SignInIdentity,
+}
 # Models of the site's admin (/admin/), not a partnership's: partnerships are made there, and
 # oversight bodies live there whole.
-SITE_LEVEL = {Partnership, OversightBody, IndicatorDefinition}
+SITE_LEVEL = {
+    Partnership,
+    OversightBody,
+    IndicatorDefinition,
+    # Single sign-on (issue 13): organisations' providers and people's links to them.
+    SingleSignOnProvider,
+    SignInIdentity,
+}
 
 
 def admin_url(model, view, *args):
@@ -183,6 +199,15 @@ def one_of_everything(superuser):
     AccessFailureLog.objects.create(**who)
     # The legal pages (issue 13): the partnership's own text of one of them.
     LegalPageFactory()
+    # Single sign-on (issue 13): a provider, and the superuser's link to it.
+    provider = SingleSignOnProvider.objects.create(
+        name="Lewisham Council (Microsoft)",
+        issuer="https://login.example.gov.uk/lewisham",
+        client_id="csp-tracker",
+        client_secret="not-a-secret",
+        email_domains="lewisham.example.gov.uk",
+    )
+    SignInIdentity.objects.create(user=superuser, provider=provider, subject="subject-1")
     return action
 
 

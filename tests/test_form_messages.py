@@ -96,6 +96,20 @@ BUILDERS = {
     "actions.forms.RollForwardForm": lambda data, files: _form("actions.forms.RollForwardForm")(
         data, source=_plan()
     ),
+    # Issue 13: invitations, the legal pages, single sign-on and two-factor authentication.
+    "invitations.forms.InviteForm": lambda data, files: _form("invitations.forms.InviteForm")(data),
+    "invitations.forms.UploadForm": lambda data, files: _form("invitations.forms.UploadForm")(
+        data, files
+    ),
+    "invitations.forms.ChoosePasswordForm": lambda data, files: _form(
+        "invitations.forms.ChoosePasswordForm"
+    )(UserFactory.build(username="invited@example.org", email="invited@example.org"), data),
+    "legal.forms.LegalPageForm": lambda data, files: _form("legal.forms.LegalPageForm")(data),
+    "sso.admin.ProviderForm": lambda data, files: _form("sso.admin.ProviderForm")(data),
+    "sso.forms.OrganisationEmailForm": lambda data, files: _form("sso.forms.OrganisationEmailForm")(
+        data
+    ),
+    "twofactor.forms.CodeForm": lambda data, files: _form("twofactor.forms.CodeForm")(data),
 }
 
 

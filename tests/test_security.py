@@ -39,7 +39,13 @@ PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
+from sso.models import SingleSignOnProvider
+
+# The sign-in page asks whether single sign-on is offered: its table, empty, is the only one.
+with connection.schema_editor() as editor:
+    editor.create_model(SingleSignOnProvider)
 
 plain = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 with override_settings(STORAGES={**settings.STORAGES, **plain}):
@@ -74,7 +80,8 @@ def production(**env):
             **PRODUCTION,
             **env,
             "DJANGO_SETTINGS_MODULE": "safer_lewisham.settings",
-            # Signing in is not probed: no table is read, and none is made.
+            # Signing in is not probed: no table is read but the (empty) single sign-on
+            # providers', made by PROBE.
             "DATABASE_URL": "sqlite:///:memory:",
             "LOG_LEVEL": "ERROR",
         },

@@ -87,6 +87,9 @@ SITE_ADMINISTRATORS_ONLY = {
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",
+    # Single sign-on (issue 13): organisations' providers, their secrets, people's links.
+    "sso.SingleSignOnProvider",
+    "sso.SignInIdentity",
 }
 
 

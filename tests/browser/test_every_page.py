@@ -106,6 +106,11 @@ EXCUSED = {
     "which checks it with axe-core)",
     "invitations:resend": "a POST-only button on the list of invitations",
     "invitations:withdraw": "a POST-only button on the list of invitations",
+    "sso:start": "a partnership's single sign-on button, shown only where a provider serves "
+    "it (none in the demo): tests/sso/ and tests/browser/test_single_sign_on.py",
+    "sso:by_email": "the sign-in page's work e-mail form, shown only where a provider serves "
+    "e-mail domains (none in the demo): tests/sso/ and tests/browser/test_single_sign_on.py",
+    "sso:callback": "where a provider sends the person back, not a link: tests/sso/",
     "twofactor:code": "a step of signing in, not a link (tests/browser/test_two_factor.py)",
     "twofactor:recovery_codes": "shown once, just after the codes are made "
     "(tests/browser/test_two_factor.py)",

@@ -54,3 +54,5 @@ def test_make_run_gives_seed_demo_the_address_it_serves_on():
 
     assert "manage.py seed_demo --site-url http://0.0.0.0:8765/" in commands
     assert "manage.py runserver 0.0.0.0:8765" in commands
+    # The links of the e-mails it sends (an invitation's) name the same address.
+    assert "SITE_URL=${SITE_URL:-http://0.0.0.0:8765} " in commands

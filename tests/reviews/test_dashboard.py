@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
     completion_status,
 )
+from tests.two_factor import through_the_second_step, with_an_app
 
 pytestmark = pytest.mark.django_db
 
@@ -413,11 +414,19 @@ def test_the_chair_lands_on_the_dashboard(client, member):
 
 
 def test_an_administrator_lands_on_the_dashboard(client, administrator):
-    assert sign_in(client, administrator).url == URL
+    with_an_app(administrator)  # administrators type a code from it after the password
+
+    response = through_the_second_step(client, sign_in(client, administrator), administrator)
+
+    assert response.url == URL
 
 
 def test_a_superuser_lands_on_the_dashboard(client, superuser):
-    assert sign_in(client, superuser).url == URL
+    with_an_app(superuser)
+
+    response = through_the_second_step(client, sign_in(client, superuser), superuser)
+
+    assert response.url == URL
 
 
 def test_an_officer_still_lands_on_my_actions(client, officer):
