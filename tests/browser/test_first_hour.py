@@ -1,7 +1,9 @@
 """The first hour of a partnership that is not Lewisham, in real Chromium: the site
 administrator runs `start_partnership`; its administrator follows the e-mailed link, chooses a
 password and sets up two-factor authentication; invites three officers from a CSV file; one of
-them follows their link, chooses a password and records an update.
+them follows their link, chooses a password and records an update; another, whose council signs
+its people in (the tests' OpenID Connect provider, in its own process), follows hers and joins
+through single sign-on, with no password here, and records an update too.
 
 The partner organisation and the plan are made directly (Plan administration's pages for them
 have browser tests of their own: test_administrator_builds_a_plan.py)."""
@@ -20,6 +22,7 @@ from actions.models import ProgressUpdate
 from partnerships.context import acting_in
 from partnerships.models import Membership, Partnership, Role
 from plans.quarters import Quarter
+from sso.models import SingleSignOnProvider
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -27,9 +30,13 @@ from tests.factories import (
     PriorityFactory,
     StrandFactory,
 )
+from tests.oidc_provider import running
+from tests.oidc_provider.running import secret_of
 from tests.two_factor import shown_by
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The tests' OpenID Connect provider, started once for the session in its own process.
+oidc_provider = running.oidc_provider
 
 PASSWORD = "northbrook-first-hour-passphrase"
 LINK = re.compile(r"(https?://\S+/invitations/join/\S+/)")
@@ -72,8 +79,19 @@ def a_plan_of(partnership):
         )
 
 
+def record_green(page, narrative):
+    """From the signed-in officer's My updates: the action's progress, green."""
+    page.get_by_role("link", name="My updates").click()
+    page.get_by_role("link", name="Run weapons sweeps with the community.").first.click()
+    page.get_by_role("button", name="Update progress").click()
+    page.get_by_label("Green").check()
+    page.get_by_role("textbox", name="Narrative").fill(narrative)
+    page.get_by_role("button", name="Save progress").click()
+    expect(page.get_by_text(re.compile(r"Progress for Q\d \d{4}-\d\d saved"))).to_be_visible()
+
+
 def test_a_new_partnership_starts_invites_its_officers_and_gets_its_first_update(
-    page, live_server, axe_check, settings
+    page, live_server, axe_check, settings, oidc_provider
 ):
     settings.SITE_URL = live_server.url
     call_command(
@@ -124,15 +142,32 @@ def test_a_new_partnership_starts_invites_its_officers_and_gets_its_first_update
     page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_role("button", name="Create your account").click()
     expect(page.get_by_text("Welcome to Safer Northbrook Partnership")).to_be_visible()
-    page.get_by_role("link", name="My updates").click()
-    page.get_by_role("link", name="Run weapons sweeps with the community.").first.click()
-    page.get_by_role("button", name="Update progress").click()
-    page.get_by_label("Green").check()
-    page.get_by_role("textbox", name="Narrative").fill("First sweep done with residents.")
-    page.get_by_role("button", name="Save progress").click()
-    expect(page.get_by_text(re.compile(r"Progress for Q\d \d{4}-\d\d saved"))).to_be_visible()
+    record_green(page, "First sweep done with residents.")
 
     update = ProgressUpdate.objects.get(action=action)
     assert update.author.email == "ben.officer@northbrook.example.gov.uk"
     assert Membership.objects.get(user=update.author).role == Role.OFFICER
     assert update.author.profile.agency.short_name == "NDC"
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+
+    # The council's single sign-on, set up by the site administrator: Asha joins with it.
+    council = SingleSignOnProvider.objects.create(
+        name="Northbrook Council (Microsoft)",
+        issuer=oidc_provider.issuer,
+        client_id="safer-lewisham",
+        client_secret=secret_of("safer-lewisham"),
+    )
+    council.partnerships.add(partnership)
+    page.goto(link_sent_to("asha.officer@northbrook.example.gov.uk"))
+    page.get_by_role("link", name="sign in with your organisation’s account").click()
+    page.get_by_role("button", name="Sign in with Northbrook Council (Microsoft)").click()
+    page.get_by_label("Username").fill("asha")
+    page.get_by_label("Password").fill(running.PASSWORD)
+    page.get_by_role("button", name="Sign in to the test provider").click()
+    expect(page).to_have_url(re.compile(r"/p/northbrook/"))
+    record_green(page, "Second sweep planned with the youth service.")
+
+    asha = ProgressUpdate.objects.get(action=action).author
+    assert asha.email == "asha.officer@northbrook.example.gov.uk"
+    assert not asha.has_usable_password()
+    assert Membership.objects.get(user=asha, partnership=partnership).role == Role.OFFICER

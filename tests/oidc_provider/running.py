@@ -27,6 +27,8 @@ USERS = {
     "unverified": {"email": "unconfirmed@lewisham.gov.uk", "email_verified": False},
     "stranger": {"email": "stranger@lewisham.gov.uk"},
     "police": {"email": "constable@met.police.uk"},
+    # An officer of the partnership started in tests/browser/test_first_hour.py.
+    "asha": {"email": "asha.officer@northbrook.example.gov.uk"},
 }
 # Its clients: one that gets everything right, and one for each way of getting it wrong.
 CLIENTS = {
