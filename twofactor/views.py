@@ -56,7 +56,7 @@ def code(request):
     if refusal is not None:
         return refusal
     recovery = request.GET.get("with") == "recovery-code"
-    form = CodeForm(request.POST or None, recovery=recovery)
+    form = CodeForm(request.POST if request.method == "POST" else None, recovery=recovery)
     if request.method == "POST" and form.is_valid():
         check = devices.check_code(user, form.cleaned_data["code"])
         if check.accepted:
@@ -90,7 +90,10 @@ def enrol(request):
     if devices.has_two_factor(user):
         return redirect("twofactor:code" if signing_in_now else "twofactor:settings")
     device = devices.app_to_set_up(user, key_being_set_up(request, user))
-    form = CodeForm(request.POST or None, button="Turn on two-factor authentication")
+    form = CodeForm(
+        request.POST if request.method == "POST" else None,
+        button="Turn on two-factor authentication",
+    )
     if request.method == "POST" and form.is_valid():
         codes = devices.confirm_app(user, device.key, form.cleaned_data["code"])
         if codes is not None:
@@ -157,7 +160,7 @@ def with_a_code(request, *, title, intro, button, done):
     user = request.user
     if not devices.has_two_factor(user):
         return redirect("twofactor:settings")
-    form = CodeForm(request.POST or None, button=button)
+    form = CodeForm(request.POST if request.method == "POST" else None, button=button)
     if request.method == "POST" and form.is_valid():
         check = devices.check_code(user, form.cleaned_data["code"])
         if check.accepted:

@@ -1,7 +1,8 @@
 """The first hour of a partnership that is not Lewisham, in real Chromium: the site
 administrator runs `start_partnership`; its administrator follows the e-mailed link, chooses a
 password and sets up two-factor authentication; invites three officers from a CSV file; one of
-them follows their link, chooses a password and records an update; another, whose council signs
+them follows their link, chooses a password, turns two-factor authentication on, signs in again
+with both and records an update; another, whose council signs
 its people in (the tests' OpenID Connect provider, in its own process), follows hers and joins
 through single sign-on, with no password here, and records an update too.
 
@@ -32,7 +33,7 @@ from tests.factories import (
 )
 from tests.oidc_provider import running
 from tests.oidc_provider.running import secret_of
-from tests.two_factor import shown_by
+from tests.two_factor import shown_by, type_the_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The tests' OpenID Connect provider, started once for the session in its own process.
@@ -142,6 +143,18 @@ def test_a_new_partnership_starts_invites_its_officers_and_gets_its_first_update
     page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_role("button", name="Create your account").click()
     expect(page.get_by_text("Welcome to Safer Northbrook Partnership")).to_be_visible()
+    # He turns two-factor authentication on (officers may), and signs in again with it.
+    page.get_by_role("link", name="Two-factor authentication").click()
+    page.get_by_role("link", name="Set up two-factor authentication").click()
+    page.get_by_label("Code from your authenticator app").fill(shown_by(key_on(page)))
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    page.get_by_role("button", name=re.compile("Sign out")).click()
+    page.goto(live_server.url + "/p/northbrook/sign-in/")
+    page.get_by_label("Username").fill("ben.officer@northbrook.example.gov.uk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    type_the_code(page, "ben.officer@northbrook.example.gov.uk")
     record_green(page, "First sweep done with residents.")
 
     update = ProgressUpdate.objects.get(action=action)
