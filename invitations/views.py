@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies.models import Agency
 from partnerships.middleware import can_administer
+from twofactor.signing_in import DEFAULT_BACKEND as PASSWORD_BACKEND
 from twofactor.signing_in import second_step
 
 from . import accepting, inviting
@@ -27,7 +28,6 @@ from .spreadsheet import NotASpreadsheet, Row, check, read_people
 
 # Where a checked spreadsheet waits, in the administrator's session, to be sent.
 UPLOAD_KEY = "invitations-upload"
-SIGN_IN_BACKEND = "partnerships.backends.PartnershipRoleBackend"
 
 
 def administrators_only(view):
@@ -249,10 +249,10 @@ def accept(request, token):
             return _refuse(request, refusal.invitation, refusal.message)
         # An administrator signing in with a password sets up two-factor authentication
         # first, as at the sign-in page; anyone else is signed in now.
-        pending = second_step(request, user, next_page=reverse("home"), backend=SIGN_IN_BACKEND)
+        pending = second_step(request, user, next_page=reverse("home"), backend=PASSWORD_BACKEND)
         if pending is not None:
             return pending
-        login(request, user, backend=SIGN_IN_BACKEND)
+        login(request, user, backend=PASSWORD_BACKEND)
         messages.success(request, f"Welcome to {invitation.partnership.name}")
         return redirect("home")
     return render(

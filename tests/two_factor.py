@@ -61,7 +61,11 @@ def through_the_second_step(client, response, user, **request):
 
 def key_on(page) -> str:
     """The secret key the set-up page shows (base32, spaced), as django-otp keeps keys (hex)."""
-    text = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page.content.decode()).group(1)
+    return key_from(re.search(r'id="secret-key">([A-Z2-7 ]+)<', page.content.decode()).group(1))
+
+
+def key_from(text: str) -> str:
+    """A key as the set-up page writes it (base32, spaced), as django-otp keeps keys (hex)."""
     key = text.replace(" ", "")
     return b32decode(key + "=" * (-len(key) % 8)).hex()
 

@@ -10,7 +10,6 @@ The partner organisation and the plan are made directly (Plan administration's p
 have browser tests of their own: test_administrator_builds_a_plan.py)."""
 
 import re
-from base64 import b32decode
 from datetime import date
 from io import StringIO
 
@@ -33,7 +32,7 @@ from tests.factories import (
 )
 from tests.oidc_provider import running
 from tests.oidc_provider.running import secret_of
-from tests.two_factor import shown_by, type_the_code
+from tests.two_factor import key_from, shown_by, type_the_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The tests' OpenID Connect provider, started once for the session in its own process.
@@ -55,10 +54,9 @@ def link_sent_to(address):
     return LINK.search(message.body)[1]
 
 
-def key_on(page) -> str:
-    """The set-up page's secret key (base32, spaced) as django-otp keeps keys (hex)."""
-    key = page.locator("#secret-key").inner_text().replace(" ", "")
-    return b32decode(key + "=" * (-len(key) % 8)).hex()
+def code_shown_for(page) -> str:
+    """The code an authenticator app set up with the key the set-up page shows would show."""
+    return shown_by(key_from(page.locator("#secret-key").inner_text()))
 
 
 def a_plan_of(partnership):
@@ -116,7 +114,7 @@ def test_a_new_partnership_starts_invites_its_officers_and_gets_its_first_update
     page.get_by_label("Confirm your password").fill(PASSWORD)
     page.get_by_role("button", name="Create your account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor authentication")
-    page.get_by_label("Code from your authenticator app").fill(shown_by(key_on(page)))
+    page.get_by_label("Code from your authenticator app").fill(code_shown_for(page))
     page.get_by_role("button", name=re.compile("Continue|Turn on|Set up")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
     page.get_by_role("link", name=re.compile("I have saved my recovery codes")).click()
@@ -146,7 +144,7 @@ def test_a_new_partnership_starts_invites_its_officers_and_gets_its_first_update
     # He turns two-factor authentication on (officers may), and signs in again with it.
     page.get_by_role("link", name="Two-factor authentication").click()
     page.get_by_role("link", name="Set up two-factor authentication").click()
-    page.get_by_label("Code from your authenticator app").fill(shown_by(key_on(page)))
+    page.get_by_label("Code from your authenticator app").fill(code_shown_for(page))
     page.get_by_role("button", name="Turn on two-factor authentication").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
     page.get_by_role("button", name=re.compile("Sign out")).click()
