@@ -35,26 +35,33 @@ def claim(model, pk, expected_version):
         raise VersionConflict(model._default_manager.filter(pk=pk).first())
 
 
-def save_as_shown(model, lookup: dict, shown_version: int | None, values: dict):
+def save_as_shown(
+    model, lookup: dict, shown_version: int | None, values: dict, *, reason: str | None = None
+):
     """Create or change the one row ``lookup`` finds (e.g. an action's update for a quarter), if
     it is still as the officer's form showed it; return the row saved.
 
     ``shown_version`` is the version of the row the form showed, or None when it showed none.
     Raises VersionConflict if the row has changed since, has been deleted since, or was created
-    by someone else after the form was shown. Must run inside ``transaction.atomic()``; a first
-    row created by two people at once is refused by the database's unique constraint
-    (IntegrityError), which the caller treats as a conflict too.
+    by someone else after the form was shown. ``reason`` is the change reason its history
+    records (e.g. "Imported from plan.xlsx"); None for none. Must run inside
+    ``transaction.atomic()``; a first row created by two people at once is refused by the
+    database's unique constraint (IntegrityError), which the caller treats as a conflict too.
     """
     existing = model._default_manager.filter(**lookup).first()
     if existing is None:
         if shown_version is not None:
             raise VersionConflict(None)  # the row the form showed has been deleted
-        return model._default_manager.create(**lookup, **values)
+        row = model(**lookup, **values)
+        row._change_reason = reason
+        row.save(force_insert=True)
+        return row
     if shown_version is None:
         raise VersionConflict(existing)  # someone else wrote the first one meanwhile
     claim(model, existing.pk, shown_version)
     existing.refresh_from_db()
     for name, value in values.items():
         setattr(existing, name, value)
+    existing._change_reason = reason
     existing.save()
     return existing

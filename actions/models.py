@@ -116,6 +116,7 @@ class Timeframe(models.Model):
         MONTHLY = "monthly", "Monthly"
         QUARTERLY = "quarterly", "Quarterly"
         SIX_MONTHLY = "six_monthly", "Six-monthly"
+        ANNUALLY = "annually", "Yearly"
         AS_REQUIRED = "as_required", "As required"
         ONGOING = "ongoing", "Ongoing"
 
@@ -324,6 +325,12 @@ class Action(Versioned):
         "strand.",
     )
     text = models.TextField(help_text="What will be done, as the plan words it.")
+    outcome = models.TextField(
+        "outcome or measure",
+        blank=True,
+        help_text="How the partnership will know the action worked, as the plan words it, e.g. "
+        "“Fewer repeat victims referred to MARAC”.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     lead_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"

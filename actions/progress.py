@@ -40,6 +40,7 @@ def record_progress(
     author,
     action_version: int,
     update_version: int | None,
+    reason: str | None = None,
 ) -> ProgressUpdate:
     """Save a quarter's update and the action's completion in one transaction.
 
@@ -48,16 +49,19 @@ def record_progress(
     changed since, nothing is saved and ProgressConflict says what is there now. A second update
     in the same quarter amends that quarter's update; its earlier text stays in the history.
     If the quarter has been closed, nothing is saved and plans.year.QuarterClosed says why.
+    ``reason`` is what the history of both rows says the change came from ("Imported from
+    plan.xlsx", "Uploaded in progress.xlsx"); None for the progress form.
     """
     try:
         with transaction.atomic():
             # First statement of the transaction: check and lock the action.
             claim(Action, action.pk, action_version)
             lock_open_quarter(action.strand.priority.plan_id, progress.quarter)
-            update = _write_update(action, progress, author, update_version)
+            update = _write_update(action, progress, author, update_version, reason)
             action.refresh_from_db()
             action.completion_status = progress.completion_status
             action.completion_note = progress.completion_note
+            action._change_reason = reason
             action.save()
     except (VersionConflict, IntegrityError):
         # IntegrityError: two people created the same quarter's first update at once, and the
@@ -70,7 +74,7 @@ def record_progress(
     return update
 
 
-def _write_update(action, progress, author, update_version):
+def _write_update(action, progress, author, update_version, reason):
     """Create or amend the quarter's update, if it is still as the officer's form showed it."""
     return save_as_shown(
         ProgressUpdate,
@@ -83,4 +87,5 @@ def _write_update(action, progress, author, update_version):
             "completion_status": progress.completion_status,
             "author": author,
         },
+        reason=reason,
     )

@@ -12,7 +12,7 @@ from govuk.admin_accessibility import LabelledSplitDateTimeMixin, LabelledTabula
 from partnerships.context import current_partnership
 from partnerships.models import Membership
 
-from .models import Agency, Profile
+from .models import Agency, AgencyAlias, Profile
 
 User = get_user_model()
 
@@ -43,6 +43,45 @@ class AgencyAdmin(SimpleHistoryAdmin):
         partnership = current_partnership()
         if partnership is not None:
             form.instance.partnerships.add(partnership)
+
+
+@admin.register(AgencyAlias)
+class AgencyAliasAdmin(admin.ModelAdmin):
+    """What the partnership confirmed the names in its spreadsheets mean, while previewing an
+    import. A plain list: an administrator sees them and deletes one that is wrong (the next
+    import then asks again). They are made by confirming a name in an import's preview, which
+    sets the partnership and who confirmed it; at the site's admin, every partnership's."""
+
+    list_display = ["alias", "agency", "confirmed_by", "confirmed_at"]
+    list_select_related = ["agency", "confirmed_by"]
+    search_fields = ["alias", "agency__name", "agency__short_name"]
+    fields = ["alias", "agency", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+
+    def get_list_display(self, request):
+        if current_partnership() is None:
+            return [*self.list_display, "partnership"]
+        return self.list_display
+
+    def get_list_select_related(self, request):
+        if current_partnership() is None:
+            return [*self.list_select_related, "partnership"]
+        return self.list_select_related
+
+    def get_list_filter(self, request):
+        return ["partnership"] if current_partnership() is None else []
+
+    def get_fields(self, request, obj=None):
+        return ["partnership", *self.fields] if current_partnership() is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Profile)

@@ -6,7 +6,8 @@ from django.db.models.functions import Lower
 from django_scopes import scopes_disabled
 from simple_history.models import HistoricalRecords
 
-from partnerships.models import Partnership
+from partnerships.context import current_partnership_id
+from partnerships.models import Partnership, PartnershipOwned
 from partnerships.scoping import partnership_manager
 
 
@@ -117,6 +118,51 @@ def person_field(related_name: str, **options) -> models.ForeignKey:
         related_name=related_name,
         **options,
     )
+
+
+class AgencyAlias(PartnershipOwned):
+    """What a partnership has confirmed a name in its spreadsheets means ("LBB" is the London
+    Borough of Bexley), so that its next import finds the agency without asking again. Each
+    partnership has its own: another's "LBB" may be the London Borough of Brent."""
+
+    # Made on one of the partnership's pages, an alias belongs to it without asking (as
+    # partnership_field does); deleted with the partnership, as it is only its memory.
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="agency_aliases",
+        default=current_partnership_id,
+        editable=False,
+    )
+    alias = models.CharField(max_length=200, help_text="The name as the spreadsheet writes it.")
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        help_text="The agency the partnership confirmed it means.",
+    )
+    confirmed_by = person_field("confirmed_agency_aliases", verbose_name="confirmed by")
+    confirmed_at = models.DateTimeField("confirmed", auto_now_add=True)
+
+    # The import's memory, not the plan: never read by an oversight body.
+    objects = partnership_manager("partnership", oversight=False)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = "agency alias"
+        verbose_name_plural = "agency aliases"
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                Lower("alias"),
+                name="agencies_agencyalias_unique_alias",
+                violation_error_message="The partnership has already said what this name "
+                "means: delete that alias first.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alias} → {self.agency}"
 
 
 def display_name(user):

@@ -11,22 +11,30 @@ The pages are admin views (PlanImportAdmin.get_urls) open to staff with ``plans.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
+from django_scopes import scopes_disabled
 from simple_history.admin import SimpleHistoryAdmin
 
+from actions.progress import ProgressConflict
+from agencies.models import Agency
 from govuk.admin_read_only import ReadOnlyAdminMixin
+from partnerships.context import current_partnership_id
 from plans.models import AnnualPlan
+from plans.year import QuarterClosed
 
 from .applying import import_file, preview_file
-from .forms import UploadForm
-from .models import PlanImport
+from .forms import NEW_ORGANISATION, OrganisationsForm, ReadingForm, UploadForm
+from .models import ImportLayout, PlanImport
+from .organisations import CannotRemember, remember
+from .planning import propose_options
 from .reading import UnreadableFile, read_file
 from .template import build_template
 
@@ -43,6 +51,8 @@ SUMMARY_LABELS = {
         "other action of the plan left alone",
         "other actions of the plan left alone",
     ),
+    "progress_recorded": ("progress update recorded", "progress updates recorded"),
+    "progress_unchanged": ("progress update unchanged", "progress updates unchanged"),
 }
 
 
@@ -130,16 +140,21 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 upload = form.cleaned_data["file"]
                 content = upload.read()
                 try:
-                    read_file(upload.name, content)
+                    sheet = read_file(upload.name, content)
                 except UnreadableFile as error:
                     form.add_error("file", str(error))
                 else:
+                    layout = ImportLayout.objects.filter(fingerprint=sheet.fingerprint).first()
                     record = PlanImport.objects.create(
                         plan=form.cleaned_data["plan"],
                         filename=upload.name[:255],
                         content=content,
                         add_structure=form.cleaned_data["add_structure"],
                         uploaded_by=request.user,
+                        sheet_name=sheet.sheet_name,
+                        mapping=layout.mapping if layout else {},
+                        mapping_source="remembered" if layout else "",
+                        options=layout.options if layout else {},
                     )
                     return redirect("admin:imports_planimport_preview", record.pk)
             status = 400
@@ -167,12 +182,89 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         if record.status == PlanImport.Status.IMPORTED:
             return self.already_imported(request, record)
         if request.method == "POST":
+            step = request.POST.get("step")
+            if step == "read-again":
+                return self.read_again(request, record)
+            if step == "organisations":
+                return self.organisations(request, record)
             return self.confirm(request, record)
         try:
             preview = _planned(record, preview_file)
         except UnreadableFile as error:
             return self.unreadable(request, record, error)
         return self.render_preview(request, record, preview)
+
+    def read_again(self, request, record):
+        """The administrator's mapping, sheet and options: saved on the record, and the preview
+        they give shown."""
+        try:
+            sheet = _sheet(record)
+        except UnreadableFile as error:
+            return self.unreadable(request, record, error)
+        chosen_sheet = request.POST.get("sheet")
+        if chosen_sheet and chosen_sheet != sheet.sheet_name and chosen_sheet in sheet.sheet_names:
+            # Another sheet has other columns: read it with its own proposal first.
+            record.sheet_name, record.mapping, record.mapping_source = chosen_sheet, {}, ""
+            record.save(update_fields=["sheet_name", "mapping", "mapping_source"])
+            return redirect("admin:imports_planimport_preview", record.pk)
+        options = propose_options(sheet, record.plan, record.options)
+        form = ReadingForm(request.POST, sheet=sheet, plan=record.plan, options=options)
+        if not form.is_valid():
+            preview = _planned(record, preview_file)
+            return self.render_preview(request, record, preview, reading_form=form, status=400)
+        record.mapping = form.mapping()
+        record.mapping_source = "chosen"
+        record.options = form.options()
+        record.save(update_fields=["mapping", "mapping_source", "options"])
+        messages.info(request, "The file has been read again as you chose.")
+        return redirect("admin:imports_planimport_preview", record.pk)
+
+    def organisations(self, request, record):
+        """What the unknown and guessed organisations are: remembered for the partnership, or
+        added as its new organisations."""
+        try:
+            preview = _planned(record, preview_file)
+        except UnreadableFile as error:
+            return self.unreadable(request, record, error)
+        form = self.organisations_form(preview, request.POST)
+        form.is_valid()
+        done, refused = [], []
+        for (name, _), bound in zip(form.unknown, form.unknown_fields, strict=True):
+            choice = form.cleaned_data.get(bound.name, "")
+            try:
+                if choice == NEW_ORGANISATION:
+                    _add_organisation(name)
+                    done.append(f"added “{name}”")
+                elif choice:
+                    agency = Agency.objects.get(pk=int(choice))
+                    remember(name, agency, request.user)
+                    done.append(f"“{name}” is {agency.display_name}")
+            except (Agency.DoesNotExist, ValueError):
+                refused.append(f"“{name}”: choose one of the organisations listed.")
+            except (CannotRemember, ValidationError) as error:
+                refused.append(" ".join(getattr(error, "messages", [str(error)])))
+        for (name, found), bound in zip(form.guessed, form.guessed_fields, strict=True):
+            if form.cleaned_data.get(bound.name):
+                try:
+                    remember(name, found.agency, request.user)
+                    done.append(f"“{name}” is {found.agency.display_name}")
+                except CannotRemember as error:
+                    refused.append(str(error))
+        if done:
+            messages.success(request, "Remembered for this partnership: " + "; ".join(done) + ".")
+        for message in refused:
+            messages.error(request, message)
+        if not done and not refused:
+            messages.info(request, "Nothing was chosen, so nothing changed.")
+        return redirect("admin:imports_planimport_preview", record.pk)
+
+    def organisations_form(self, preview, data=None):
+        return OrganisationsForm(
+            data,
+            unknown=preview.unknown_organisations,
+            guessed=preview.guessed_organisations,
+            agencies=Agency.objects.filter(is_active=True).order_by("name"),
+        )
 
     def confirm(self, request, record):
         with transaction.atomic():
@@ -181,15 +273,31 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 return self.already_imported(request, record)
             try:
                 outcome = _planned(
-                    record, import_file, expected_digest=request.POST.get("digest", "")
+                    record,
+                    import_file,
+                    expected_digest=request.POST.get("digest", ""),
+                    user=request.user,
                 )
             except UnreadableFile as error:
                 return self.unreadable(request, record, error)
-            if outcome.imported:
+            except (ProgressConflict, QuarterClosed):
+                # Someone recorded progress, or the quarter was closed, while the preview was
+                # open: nothing was written (the import is one transaction).
+                outcome = None
+            if outcome is not None and outcome.imported:
                 record.status = PlanImport.Status.IMPORTED
                 record.imported_at = timezone.now()
                 record.summary = outcome.summary
                 record.save()
+                _remember_layout(record, outcome.preview, request.user)
+        if outcome is None:
+            messages.warning(
+                request,
+                "Nothing was imported: progress was recorded on one of the file's actions, or "
+                "the quarter was closed, after the preview was shown. This is the preview as "
+                "the plan stands now; check it and confirm again.",
+            )
+            return self.render_preview(request, record, _planned(record, preview_file))
         if outcome.imported:
             messages.success(
                 request,
@@ -211,17 +319,29 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
             )
         return self.render_preview(request, record, outcome.preview)
 
-    def render_preview(self, request, record, preview):
+    def render_preview(self, request, record, preview, reading_form=None, status=200):
+        sheet = _sheet(record)
+        if reading_form is None:
+            reading_form = ReadingForm(
+                sheet=sheet,
+                plan=record.plan,
+                options=preview.options or propose_options(sheet, record.plan, record.options),
+            )
         context = self.context(
             request,
             f"Preview: importing “{record.filename}” into {record.plan}",
             record=record,
             preview=preview,
+            sheet=sheet,
+            reading_form=reading_form,
+            organisations_form=self.organisations_form(preview),
             plan=record.plan,
             plan_url=reverse("admin:plans_annualplan_change", args=[record.plan_id]),
             upload_url=_upload_url(record),
         )
-        return TemplateResponse(request, "admin/imports/planimport/preview.html", context)
+        return TemplateResponse(
+            request, "admin/imports/planimport/preview.html", context, status=status
+        )
 
     def already_imported(self, request, record):
         messages.info(request, f"“{record.filename}” has already been imported.")
@@ -236,14 +356,66 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 def _planned(record, plan_file, **options):
     """``plan_file`` (preview_file or import_file) applied to the stored file as it was
-    uploaded, so that confirming plans exactly what the preview planned."""
+    uploaded and as it is read now (sheet, mapping, options), so that confirming plans exactly
+    what the preview planned."""
     return plan_file(
         record.plan,
         record.filename,
         bytes(record.content),
         add_structure=record.add_structure,
+        sheet_name=record.sheet_name or None,
+        mapping=record.mapping or None,
+        mapping_source=record.mapping_source or "chosen",
+        options=record.options or None,
         **options,
     )
+
+
+def _sheet(record):
+    return read_file(
+        record.filename,
+        bytes(record.content),
+        sheet_name=record.sheet_name or None,
+        mapping=record.mapping or None,
+        how=record.mapping_source or "chosen",
+    )
+
+
+def _remember_layout(record, preview, user):
+    """Remember how this layout was read, for the partnership's next file like it."""
+    sheet = _sheet(record)
+    options = dict(preview.options.as_dict()) if preview.options else {}
+    options.pop("quarter", None)  # next quarter's file is for next quarter
+    ImportLayout.objects.update_or_create(
+        fingerprint=sheet.fingerprint,
+        defaults={
+            "headings": [column.label for column in sheet.columns],
+            "mapping": sheet.mapping(),
+            "options": options,
+            "updated_by": user,
+        },
+    )
+
+
+def _add_organisation(name: str) -> Agency:
+    """A new organisation of the current partnership, named as the file names it."""
+    base = slugify(name)[:70] or "organisation"
+    slug, number = base, 2
+    with scopes_disabled():
+        while Agency.objects.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+    agency = Agency(name=name[:200], slug=slug)
+    agency.full_clean(exclude=["partnerships"])
+    try:
+        with transaction.atomic():
+            agency.save()
+            agency.partnerships.add(current_partnership_id())
+    except IntegrityError:
+        raise ValidationError(
+            f"An organisation called “{name}” is already in the service, as a partner of "
+            "another partnership: ask a site administrator to make it one of yours."
+        ) from None
+    return agency
 
 
 def _upload_url(record) -> str:

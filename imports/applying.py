@@ -14,10 +14,19 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from actions.models import Action, ActionSubItem, Timeframe
+from actions.progress import Progress, record_progress
 from plans.models import AnnualPlan, Theme
 from priorities.models import Priority, Strand
 
-from .planning import NewPriority, NewStrand, NewTheme, PlannedAction, Preview, plan_import
+from .planning import (
+    NewPriority,
+    NewStrand,
+    NewTheme,
+    PlannedAction,
+    Preview,
+    plan_import,
+    propose_options,
+)
 from .reading import read_file
 
 
@@ -35,9 +44,23 @@ class Outcome:
         return self.preview.counts()
 
 
-def preview_file(plan: AnnualPlan, filename: str, content: bytes, *, add_structure: bool):
-    """Read and plan a file without writing anything. Raises reading.UnreadableFile."""
-    return plan_import(read_file(filename, content), plan, add_structure=add_structure)
+def preview_file(
+    plan: AnnualPlan,
+    filename: str,
+    content: bytes,
+    *,
+    add_structure: bool,
+    sheet_name: str | None = None,
+    mapping: dict | None = None,
+    mapping_source: str = "chosen",
+    options: dict | None = None,
+):
+    """Read and plan a file without writing anything: ``sheet_name``, ``mapping`` and
+    ``options`` as the administrator chose them (None: as proposed). Raises
+    reading.UnreadableFile."""
+    sheet = read_file(filename, content, sheet_name=sheet_name, mapping=mapping, how=mapping_source)
+    chosen = propose_options(sheet, plan, options)
+    return plan_import(sheet, plan, add_structure=add_structure, options=chosen)
 
 
 def import_file(
@@ -48,24 +71,28 @@ def import_file(
     add_structure: bool,
     expected_digest: str | None = None,
     dry_run: bool = False,
+    user=None,
+    **reading,
 ) -> Outcome:
     """Read, plan and (unless it has problems, differs from ``expected_digest`` or this is a
-    dry run) apply a file, all in one transaction. Raises reading.UnreadableFile."""
+    dry run) apply a file, all in one transaction; ``reading`` as preview_file takes it, and
+    ``user`` the author of the progress updates it records. Raises reading.UnreadableFile."""
     with transaction.atomic():
         # Two imports into one plan wait for each other; the second then sees the first's work.
         locked = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
-        preview = preview_file(locked, filename, content, add_structure=add_structure)
+        preview = preview_file(locked, filename, content, add_structure=add_structure, **reading)
         if not preview.can_import or dry_run:
             return Outcome(preview)
         if expected_digest is not None and preview.digest != expected_digest:
             return Outcome(preview, changed=True)
-        _Writer(preview, f"Imported from {filename}"[:100]).write()
+        _Writer(preview, f"Imported from {filename}"[:100], user).write()
         return Outcome(preview, imported=True)
 
 
 class _Writer:
-    def __init__(self, preview: Preview, reason: str):
+    def __init__(self, preview: Preview, reason: str, user=None):
         self.preview = preview
+        self.user = user
         self.plan = preview.plan
         self.reason = reason
         self.timeframes = {t.wording: t for t in Timeframe.objects.filter(plan=self.plan)}
@@ -97,9 +124,35 @@ class _Writer:
             )
         for planned in self.preview.actions:
             if planned.kind == "new":
-                self.create(planned)
+                planned.saved = self.create(planned)
             elif planned.kind == "changed":
                 self.change(planned)
+        for planned in self.preview.progress:
+            self.record(planned)
+
+    def record(self, planned: PlannedAction):
+        """The row's progress update, through the progress form's own code path: its version
+        checks and the open-quarter lock (a conflict or a quarter closed meanwhile raises, and
+        the whole import is rolled back)."""
+        action = planned.existing or planned.saved
+        action.refresh_from_db()
+        progress = planned.progress
+        update = progress.existing
+        record_progress(
+            action,
+            Progress(
+                quarter=progress.quarter,
+                rag_rating=progress.rag_rating,
+                narrative=progress.narrative,
+                completion_status=progress.completion_status,
+                completion_note=progress.completion_note,
+                internal=update.internal if update else False,
+            ),
+            author=self.user,
+            action_version=action.version,
+            update_version=update.version if update else None,
+            reason=self.reason,
+        )
 
     def timeframe(self, wording: str):
         if not wording:
@@ -127,6 +180,7 @@ class _Writer:
             action.partner_agencies.set(values["partners"])
         for order, (label, text) in enumerate(values.get("sub_items", []), start=1):
             self.save(ActionSubItem(action=action, label=label, text=text, order=order))
+        return action
 
     def change(self, planned: PlannedAction):
         action = planned.existing

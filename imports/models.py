@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from partnerships.models import partnership_field
 from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan
 
@@ -26,6 +27,22 @@ class PlanImport(models.Model):
         help_text="Create the priorities, strands and themes the file names that the plan does "
         "not have yet. Without it, a strand the plan does not have is a problem to fix.",
     )
+    sheet_name = models.CharField(
+        max_length=100, blank=True, help_text="The sheet read; blank for the one proposed."
+    )
+    mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The field each column is read as (column number from 0 -> field), as the "
+        "administrator chose or the partnership's remembered layout gave; empty for the "
+        "proposal.",
+    )
+    mapping_source = models.CharField(max_length=20, blank=True)
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Where priorities and strands come from, and the quarter of the progress.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -46,3 +63,33 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} into {self.plan}"
+
+
+class ImportLayout(models.Model):
+    """A spreadsheet layout a partnership has imported before (its headings in their places),
+    and how it was read: the field of each column and where priorities and strands come from.
+    The next file of the same layout (next quarter's, say) is read the same way without anyone
+    choosing again."""
+
+    partnership = partnership_field("import_layouts")
+    fingerprint = models.CharField(max_length=64)
+    headings = models.JSONField(default=list, help_text="The headings, for people to read.")
+    mapping = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = partnership_manager("partnership", oversight=False)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "fingerprint"], name="imports_layout_one_per_fingerprint"
+            )
+        ]
+
+    def __str__(self):
+        return ", ".join(self.headings[:4]) or "A layout"

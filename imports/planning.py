@@ -28,14 +28,17 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 
-from actions.models import Action, ActionSubItem, CompletionStatus
-from actions.timeframes import format_date
-from agencies.models import Agency, display_name
+from actions.forms import NEEDS_NARRATIVE
+from actions.models import Action, ActionSubItem, ProgressUpdate
+from actions.progress_words import RAG_HELP, Completions, read_rag
+from actions.timeframes import format_date, outside_plan_year, parse_timeframe
+from agencies.models import display_name
 from partnerships.context import current_partnership_id
-from plans.models import AnnualPlan, Theme
+from plans.models import AnnualPlan, PlanStatus, Theme
+from plans.ratings import rag_rating
 from priorities.models import Priority, Strand
 
-from .columns import COMPLETE_WORDS, NOT_COMPLETE_WORDS
+from .organisations import Organisations
 from .reading import Note, Notes, Row, Sheet
 
 NONE = "(none)"
@@ -55,17 +58,6 @@ AGENCY_CUTOFF = 0.85
 def key(text: str) -> str:
     """A name as matched: ignoring case and repeated or surrounding spaces."""
     return " ".join(str(text).casefold().split())
-
-
-def agency_key(text: str, *, brackets: bool = False) -> str:
-    """An agency's name as matched: ignoring case, punctuation, "&" for "and", a leading "the"
-    and (unless ``brackets``) text in brackets."""
-    text = str(text).casefold().replace("&", " and ")
-    if not brackets:
-        text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
-    text = re.sub(r"['’`]", "", text)
-    text = " ".join(re.sub(r"[\W_]+", " ", text).split())
-    return text.removeprefix("the ")
 
 
 def as_text(value) -> str:
@@ -141,6 +133,7 @@ FIELD_LABELS = {
     "text": "Action",
     "theme": "Theme",
     "sub_items": "Sub-items",
+    "outcome": "Outcome or measure",
     "lead_agency": "Lead agency",
     "lead_officer": "Lead officer",
     "partners": "Partners",
@@ -154,6 +147,7 @@ FIELD_COLUMNS = {
     "text": "action",
     "theme": "theme",
     "sub_items": "sub_items",
+    "outcome": "outcome",
     "lead_agency": "lead_agency",
     "lead_officer": "lead_officer",
     "partners": "partners",
@@ -161,6 +155,31 @@ FIELD_COLUMNS = {
     "completion_status": "completed",
     "completion_note": "completion_note",
 }
+
+
+@dataclass
+class PlannedProgress:
+    """A row's RAG rating, completion and narrative, as the action's progress update for the
+    quarter the preview names: recorded through the progress form's own code path
+    (actions.progress.record_progress)."""
+
+    quarter: int
+    rag_rating: str
+    narrative: str
+    completion_status: object  # CompletionStatus
+    completion_note: str
+    existing: ProgressUpdate | None = None  # that quarter's update, if there is one
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        if self.existing is None:
+            return "new"
+        return "changed" if self.changes else "unchanged"
+
+    @property
+    def rating(self):
+        return rag_rating(self.rag_rating)
 
 
 @dataclass
@@ -174,12 +193,18 @@ class PlannedAction:
     values: dict
     order: int = 0  # for a new action
     changes: list[FieldChange] = field(default_factory=list)
+    progress: PlannedProgress | None = None
+    saved: Action | None = None  # a new action, once the import has created it
 
     @property
     def kind(self) -> str:
         if self.existing is None:
             return "new"
         return "changed" if self.changes else "unchanged"
+
+    @property
+    def records_progress(self) -> bool:
+        return self.progress is not None and self.progress.kind != "unchanged"
 
     @property
     def reference(self) -> str:
@@ -208,8 +233,16 @@ class Preview:
     new_themes: list[NewTheme] = field(default_factory=list)
     actions: list[PlannedAction] = field(default_factory=list)
     left_alone: int = 0  # the plan's actions the file does not mention
+    not_in_file: list[Action] = field(default_factory=list)
     problems: list[Note] = field(default_factory=list)
     warnings: list[Note] = field(default_factory=list)
+    options: ImportOptions | None = None
+    # Organisations the file names that need the administrator: unknown ones (name -> Found,
+    # with suggestions), and ones matched by initials or a close spelling, to confirm.
+    unknown_organisations: dict = field(default_factory=dict)
+    guessed_organisations: dict = field(default_factory=dict)
+    rows_read: int = 0
+    rows_with_problems: int = 0
 
     @property
     def can_import(self) -> bool:
@@ -227,8 +260,20 @@ class Preview:
     def unchanged(self) -> list[PlannedAction]:
         return [action for action in self.actions if action.kind == "unchanged"]
 
+    @property
+    def progress(self) -> list[PlannedAction]:
+        """The actions whose progress update the import records (new or changed)."""
+        return [action for action in self.actions if action.records_progress]
+
+    @property
+    def progress_unchanged(self) -> int:
+        return sum(
+            1 for a in self.actions if a.progress is not None and a.progress.kind == "unchanged"
+        )
+
     def counts(self) -> dict[str, int]:
         return {
+            "rows_read": self.rows_read,
             "priorities_created": len(self.new_priorities),
             "strands_created": len(self.new_strands),
             "themes_created": len(self.new_themes),
@@ -236,6 +281,8 @@ class Preview:
             "actions_changed": len(self.changed),
             "actions_unchanged": len(self.unchanged),
             "actions_left_alone": self.left_alone,
+            "progress_recorded": len(self.progress),
+            "progress_unchanged": self.progress_unchanged,
         }
 
     @property
@@ -252,6 +299,7 @@ class Preview:
                     action.existing.pk if action.existing else None,
                     str(action.strand),
                     [[c.field, c.old, c.new] for c in action.changes],
+                    _progress_digest(action.progress),
                 ]
                 for action in self.actions
             ],
@@ -260,6 +308,17 @@ class Preview:
             "warnings": [str(note) for note in self.warnings],
         }
         return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _progress_digest(progress: PlannedProgress | None):
+    if progress is None:
+        return None
+    return [
+        progress.quarter,
+        progress.existing.pk if progress.existing else None,
+        progress.existing.version if progress.existing else None,
+        [[c.field, c.old, c.new] for c in progress.changes],
+    ]
 
 
 # --- how values are shown in a preview ------------------------------------------------------------
@@ -287,6 +346,7 @@ def current_values(action: Action) -> dict:
         "text": action.text,
         "theme": action.theme,
         "sub_items": [(item.label, item.text) for item in action.sub_items.all()],
+        "outcome": action.outcome,
         "lead_agency": action.lead_agency,
         "lead_officer": action.lead_officer,
         "partners": sorted(action.partner_agencies.all(), key=lambda a: a.pk),
@@ -307,50 +367,6 @@ def _same(field_name: str, old, new) -> bool:
 
 
 # --- matching names -------------------------------------------------------------------------------
-
-
-class AgencyMatcher:
-    """Finds the agency a cell names (see the module docstring)."""
-
-    def __init__(self):
-        self.agencies = list(Agency.objects.order_by("name"))
-        self.keys: dict[str, set[int]] = {}
-        self.by_pk = {agency.pk: agency for agency in self.agencies}
-        for agency in self.agencies:
-            names = [agency.name, agency.short_name, agency.slug.replace("-", " ")]
-            for name in filter(None, names):
-                for variant in {agency_key(name), agency_key(name, brackets=True)}:
-                    if variant:
-                        self.keys.setdefault(variant, set()).add(agency.pk)
-
-    def match(self, text: str) -> tuple[Agency | None, str]:
-        """(agency, warning) for a close spelling; (None, problem) when there is no match."""
-        for variant in (agency_key(text), agency_key(text, brackets=True)):
-            found = self.keys.get(variant, set())
-            if len(found) == 1:
-                return self.by_pk[next(iter(found))], ""
-            if len(found) > 1:
-                exact = [self.by_pk[pk] for pk in found if key(self.by_pk[pk].name) == key(text)]
-                if len(exact) == 1:
-                    return exact[0], ""
-                names = " or ".join(f"“{self.by_pk[pk].name}”" for pk in sorted(found))
-                return None, (
-                    f"“{text}” could be {names}. Write the agency's full name as admin lists it."
-                )
-        close = difflib.get_close_matches(
-            agency_key(text, brackets=True), list(self.keys), n=1, cutoff=AGENCY_CUTOFF
-        )
-        if close and len(self.keys[close[0]]) == 1:
-            agency = self.by_pk[next(iter(self.keys[close[0]]))]
-            return agency, f"matched “{text}” to “{agency.name}”: check that this is right."
-        suggestion = _suggest(
-            text,
-            [a.name for a in self.agencies] + [a.short_name for a in self.agencies if a.short_name],
-        )
-        return None, (
-            f"no agency called “{text}”.{suggestion} Add it in admin under Agencies, or correct "
-            "the spelling."
-        )
 
 
 class PeopleMatcher:
@@ -380,37 +396,6 @@ class PeopleMatcher:
         return None, (
             f"nobody called “{text}” can sign in to the service: imported without a lead "
             "officer. Add them in admin under Users, or write their username or e-mail address."
-        )
-
-
-class CompletionMatcher:
-    def __init__(self):
-        self.statuses = list(CompletionStatus.objects.all())
-        self.default = CompletionStatus.default()
-        self.complete = next((s for s in self.statuses if s.slug == "complete"), None) or next(
-            (s for s in self.statuses if s.counts_as_complete), None
-        )
-        self.keys = {}
-        for status in self.statuses:
-            self.keys[key(status.name)] = status
-            self.keys[key(status.slug.replace("-", " "))] = status
-            self.keys[key(status.slug)] = status
-
-    def match(self, value):
-        """(status, "") or (None, problem)."""
-        if isinstance(value, bool):
-            return (self.complete if value else self.default), ""
-        text = key(as_text(value))
-        if text in self.keys:
-            return self.keys[text], ""
-        if text in COMPLETE_WORDS and self.complete is not None:
-            return self.complete, ""
-        if text in NOT_COMPLETE_WORDS:
-            return self.default, ""
-        names = ", ".join(status.name for status in self.statuses)
-        return None, (
-            f"“{as_text(value)}” is not a completion this service knows. Write a tick (✓), "
-            f"“Yes” or “No”, leave it blank, or write one of: {names}."
         )
 
 
@@ -461,25 +446,135 @@ def split_partners(text: str) -> list[str]:
 
 def why_refused(plan: AnnualPlan) -> str:
     """Why a plan does not accept imports, or "" when it does."""
-    if plan.structure_locked:
+    if plan.status == PlanStatus.CLOSED:
         return (
-            f"“{plan}” is {plan.get_status_display().lower()}: once a plan is signed off, its "
-            "structure changes only in admin, one action at a time. Import into a plan that is "
-            "a draft or out for consultation."
+            f"“{plan}” is closed: nothing can be imported into it. Import into this year's plan, "
+            "or reopen this one in admin."
         )
     return ""
 
 
-def plan_import(sheet: Sheet, plan: AnnualPlan, *, add_structure: bool) -> Preview:
+# --- where the priorities and strands come from, and the quarter of the progress -----------------
+
+BAND_NAMES = {1: "first", 2: "second", 3: "third"}
+DEFAULT_NAME = "Actions"
+
+
+@dataclass
+class ImportOptions:
+    """How the preview reads what the file's columns do not say: where each row's priority and
+    strand come from (a column, the band rows above it, the sheet's name, or one name the
+    administrator gives; a strand may also take its priority's name), and the quarter its RAG
+    rating and progress narrative are recorded for."""
+
+    priority_from: str = "column"  # "column", "band1".."band3", "sheet", "name"
+    priority_name: str = ""
+    strand_from: str = "column"  # the same, or "same": named as its priority
+    strand_name: str = ""
+    quarter: int | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> ImportOptions:
+        options = cls()
+        for name, value in (data or {}).items():
+            if hasattr(options, name):
+                setattr(options, name, value)
+        return options
+
+
+def structure_choices(sheet: Sheet, level: str) -> list[tuple[str, str]]:
+    """The sources a priority (``level`` "priority") or strand can come from in this sheet."""
+    choices = []
+    if sheet.has(level):
+        choices.append(("column", f"The column “{sheet.heading(level)}”"))
+    for number in range(1, sheet.band_levels + 1):
+        which = f"the {BAND_NAMES[number]} " if sheet.band_levels > 1 else "the "
+        choices.append((f"band{number}", f"From {which}rows that head each group of actions"))
+    if sheet.sheet_name:
+        choices.append(("sheet", f"The sheet's name, “{sheet.sheet_name}”"))
+    if level == "strand":
+        choices.append(("same", "Named as its priority (one strand per priority)"))
+    choices.append(("name", "One name for every action (write it below)"))
+    return choices
+
+
+def quarter_choices(plan: AnnualPlan) -> list[tuple[int, str]]:
+    """The quarters an import may record progress for: the plan's open ones."""
+    return [(q.number, f"Quarter {q.number} ({q})") for q in plan.open_quarters()]
+
+
+def propose_options(sheet: Sheet, plan: AnnualPlan, saved: dict | None = None) -> ImportOptions:
+    """The options a preview starts with: those saved (for this import, or remembered for the
+    layout) where they still fit the sheet, else proposed from what the sheet has."""
+    options = ImportOptions.from_dict(saved)
+    for level in ("priority", "strand"):
+        valid = {value for value, _ in structure_choices(sheet, level)}
+        if getattr(options, f"{level}_from") not in valid:
+            setattr(options, f"{level}_from", _proposed_source(sheet, level))
+    if options.priority_from == "name" and not options.priority_name:
+        options.priority_name = _default_name(plan)
+    if options.strand_from == "name" and not options.strand_name:
+        options.strand_name = options.priority_name or _default_name(plan)
+    open_quarters = [number for number, _ in quarter_choices(plan)]
+    if options.quarter not in open_quarters:
+        reporting = plan.reporting_quarter()
+        if reporting is not None and reporting.number in open_quarters:
+            options.quarter = reporting.number
+        else:
+            options.quarter = open_quarters[-1] if open_quarters else None
+    return options
+
+
+def _proposed_source(sheet: Sheet, level: str) -> str:
+    if sheet.has(level):
+        return "column"
+    bands = sheet.band_levels
+    if level == "priority":
+        if bands and not sheet.has("strand") and bands >= 2:
+            return "band1"
+        if bands and sheet.has("strand"):
+            return "band1"
+        if bands == 1:
+            return "band1"
+        return "sheet" if _meaningful(sheet.sheet_name) else "name"
+    # The strand.
+    if sheet.has("priority"):
+        return f"band{bands}" if bands else "same"
+    if bands >= 2:
+        return "band2"
+    return "same"
+
+
+def _meaningful(sheet_name: str) -> bool:
+    return bool(sheet_name) and not re.fullmatch(r"(?i)sheet\s*\d*|data|export", sheet_name)
+
+
+def _default_name(plan: AnnualPlan) -> str:
+    titles = list(Priority.objects.filter(plan=plan).values_list("title", flat=True)[:2])
+    return titles[0] if len(titles) == 1 else DEFAULT_NAME
+
+
+def plan_import(
+    sheet: Sheet,
+    plan: AnnualPlan,
+    *,
+    add_structure: bool,
+    options: ImportOptions | None = None,
+) -> Preview:
     """Compare what was read with the plan: the preview of the import."""
-    return _Planner(sheet, plan, add_structure).preview()
+    options = options or propose_options(sheet, plan)
+    return _Planner(sheet, plan, add_structure, options).preview()
 
 
 class _Planner:
-    def __init__(self, sheet: Sheet, plan: AnnualPlan, add_structure: bool):
+    def __init__(self, sheet: Sheet, plan: AnnualPlan, add_structure: bool, options):
         self.sheet = sheet
         self.plan = plan
         self.add_structure = add_structure
+        self.options = options
         self.problems = Notes()
         self.warnings = Notes()
         for note in sheet.problems.as_list():
@@ -496,6 +591,8 @@ class _Planner:
             add_structure=self.add_structure,
             sheet_name=self.sheet.sheet_name,
             ignored_headings=self.sheet.ignored_headings,
+            options=self.options,
+            rows_read=len(self.sheet.rows),
         )
         refused = why_refused(self.plan)
         if refused:
@@ -504,9 +601,12 @@ class _Planner:
         if not self.sheet.rows and not self.problems:
             self.problems.add(None, "", "The file has a heading row but no actions under it.")
         self._load_plan()
-        self.agencies = AgencyMatcher()
+        self.organisations = Organisations()
+        self.unknown_organisations: dict = {}
+        self.guessed_organisations: dict = {}
         self.people = PeopleMatcher()
-        self.completions = CompletionMatcher()
+        self.completions = Completions()
+        self._check_progress_columns()
         seen_references: dict[tuple, int] = {}
         matched: dict[int, int] = {}
         for row in self.sheet.rows:
@@ -540,9 +640,16 @@ class _Planner:
         preview.new_priorities = list(self.new_priorities.values())
         preview.new_strands = list(self.new_strands.values())
         preview.new_themes = list(self.new_themes.values())
-        preview.left_alone = len(set(self.existing_ids) - set(matched))
+        missing = set(self.existing_ids) - set(matched)
+        preview.left_alone = len(missing)
+        preview.not_in_file = [action for action in self.actions if action.pk in missing]
         preview.problems = self.problems.as_list()
         preview.warnings = self.warnings.as_list()
+        preview.unknown_organisations = self.unknown_organisations
+        preview.guessed_organisations = self.guessed_organisations
+        preview.rows_with_problems = len(
+            {row.number for row in self.sheet.rows if self.problems.about(row.number)}
+        )
         return preview
 
     # The plan as it stands.
@@ -564,10 +671,17 @@ class _Planner:
         actions = list(
             Action.objects.filter(strand__priority__plan=plan)
             .select_related(
-                "strand", "theme", "lead_agency", "lead_officer", "timeframe", "completion_status"
+                "strand__priority",
+                "theme",
+                "lead_agency",
+                "lead_officer",
+                "timeframe",
+                "completion_status",
             )
             .prefetch_related("partner_agencies", "sub_items")
+            .in_plan_order()
         )
+        self.actions = actions
         self.existing_ids = [action.pk for action in actions]
         self.by_reference = {(a.strand_id, key(a.reference)): a for a in actions if a.reference}
         self.by_text: dict[tuple, Action] = {}
@@ -577,6 +691,35 @@ class _Planner:
         for action in actions:
             strand_key = ("db", action.strand_id)
             self.last_order[strand_key] = max(self.last_order.get(strand_key, 0), action.order)
+        self.updates = {}
+        if self.options.quarter:
+            self.updates = {
+                update.action_id: update
+                for update in ProgressUpdate.objects.filter(
+                    action__strand__priority__plan=plan, quarter=self.options.quarter
+                ).select_related("completion_status")
+            }
+
+    def _check_progress_columns(self):
+        """Whether the file's RAG and progress columns can come in: only into a plan that
+        takes progress, for an open quarter. The preview says so either way."""
+        self.progress_columns = [k for k in ("rag", "progress") if self.sheet.has(k)]
+        self.takes_progress = False
+        if not self.progress_columns:
+            return
+        names = " and ".join(f"“{self.heading(k)}”" for k in self.progress_columns)
+        why = self.plan.why_no_updates()
+        if why is None and not self.options.quarter:
+            why = "No quarter of the plan is open for progress."
+        if why:
+            self.warnings.add(
+                None,
+                "",
+                f"The columns {names} are not imported. {why} Import the file again then: the "
+                "actions already imported are matched, and only their progress comes in.",
+            )
+            return
+        self.takes_progress = True
 
     # One row.
 
@@ -592,19 +735,53 @@ class _Planner:
             return None
         return text
 
-    def _plan_row(self, row: Row) -> PlannedAction | None:
-        problems_before = len(self.problems)
-        for column_key, what in (
-            ("priority", "its priority"),
-            ("strand", "its strand"),
-            ("action", "the action's text"),
-        ):
-            if not row.get(column_key) and column_key not in row.refused:
+    def _structure_title(self, row: Row, level: str, priority_title: str | None = None):
+        """A row's priority or strand title, from where the options say."""
+        source = getattr(self.options, f"{level}_from")
+        if source == "column":
+            return self._text(row, level, MAX_TITLE)
+        if source.startswith("band"):
+            number = int(source[4:])
+            levels = self.sheet.band_levels
+            # The bands' depth in this sheet; the row's bands are highest first.
+            title = row.bands[number - 1] if number <= levels and len(row.bands) >= number else ""
+            if not title:
                 self.problems.add(
-                    row.number, self.heading(column_key), f"is empty. Every row needs {what}."
+                    row.number,
+                    "",
+                    f"no row above it names its {level}: the {level} is read from the rows "
+                    "that head each group of actions. Add one above it, or choose another "
+                    f"source for the {level}.",
                 )
-        priority_title = self._text(row, "priority", MAX_TITLE)
-        strand_title = self._text(row, "strand", MAX_TITLE)
+                return None
+            return title[:MAX_TITLE]
+        if source == "sheet":
+            return (self.sheet.sheet_name or DEFAULT_NAME)[:MAX_TITLE]
+        if source == "same":
+            return priority_title
+        name = getattr(self.options, f"{level}_name") or DEFAULT_NAME
+        return name[:MAX_TITLE]
+
+    def _plan_row(self, row: Row) -> PlannedAction | None:
+        number = row.number
+        if not row.get("action") and "action" not in row.refused:
+            if self.sheet.has("action"):
+                self.problems.add(
+                    number, self.heading("action"), "is empty. Every row needs the action's text."
+                )
+            return None
+        priority_title = self._structure_title(row, "priority")
+        strand_title = self._structure_title(row, "strand", priority_title)
+        if self.options.priority_from == "column" and not priority_title:
+            if "priority" not in row.refused:
+                self.problems.add(
+                    number, self.heading("priority"), "is empty. Every row needs its priority."
+                )
+        if self.options.strand_from == "column" and not strand_title:
+            if "strand" not in row.refused:
+                self.problems.add(
+                    number, self.heading("strand"), "is empty. Every row needs its strand."
+                )
         text = self._text(row, "action")
         strand = None
         if priority_title and strand_title:
@@ -618,19 +795,37 @@ class _Planner:
         if sheet.has("sub_items"):
             items, problem = sub_items(self._text(row, "sub_items"))
             if problem:
-                self.problems.add(row.number, self.heading("sub_items"), problem)
+                self.problems.add(number, self.heading("sub_items"), problem)
             for label, _ in items:
                 if len(label) > MAX_LABEL:
-                    self.problems.add(row.number, self.heading("sub_items"), "a label is too long.")
+                    self.problems.add(number, self.heading("sub_items"), "a label is too long.")
             values["sub_items"] = items
+        if sheet.has("outcome"):
+            values["outcome"] = self._text(row, "outcome")
+        partners = {}
         if sheet.has("lead_agency"):
-            values["lead_agency"] = self._agency(row, "lead_agency", self._text(row, "lead_agency"))
+            names = self.organisations.names_in(self._text(row, "lead_agency"))
+            values["lead_agency"] = self._agency(row, "lead_agency", names[0]) if names else None
+            if len(names) > 1:
+                for name in names[1:]:
+                    agency = self._agency(row, "lead_agency", name)
+                    if agency is not None:
+                        partners[agency.pk] = agency
+                lead = values["lead_agency"].display_name if values["lead_agency"] else names[0]
+                self.warnings.add(
+                    number,
+                    self.heading("lead_agency"),
+                    f"names more than one organisation: “{lead}” is imported as the lead and "
+                    f"{_and([f'“{n}”' for n in names[1:]])} as partners.",
+                )
         if sheet.has("partners"):
-            partners = {}
-            for name in split_partners(self._text(row, "partners")):
+            for name in self.organisations.names_in(self._text(row, "partners")):
                 agency = self._agency(row, "partners", name)
                 if agency is not None:
                     partners[agency.pk] = agency
+        if sheet.has("partners") or partners:
+            lead = values.get("lead_agency")
+            partners.pop(getattr(lead, "pk", None), None)
             values["partners"] = sorted(partners.values(), key=lambda a: a.pk)
         if sheet.has("timeframe"):
             values["timeframe"] = self._timeframe(row)
@@ -645,13 +840,27 @@ class _Planner:
             if name:
                 values["lead_officer"], warning = self.people.match(name)
                 if warning:
-                    self.warnings.add(row.number, self.heading("lead_officer"), warning)
+                    self.warnings.add(number, self.heading("lead_officer"), warning)
                     keep_officer = True
+        progress = self._progress(row, values) if self.takes_progress else None
         # A row with a problem is not planned: the preview lists the problem, not the action.
-        if strand is None or row.refused or len(self.problems) > problems_before:
+        if strand is None or row.refused or self.problems.about(number):
             return None
         existing = self._existing(strand, values)
-        planned = PlannedAction(row.number, strand, existing, values)
+        if progress is not None:
+            # The completion comes in with the progress update, through the progress form's
+            # code path, rather than as a change to the action.
+            values.pop("completion_status", None)
+            values.pop("completion_note", None)
+            progress.existing = self.updates.get(existing.pk) if existing else None
+            if progress.completion_status is None:
+                progress.completion_status = (
+                    existing.completion_status if existing else self.completions.not_started
+                )
+            if not sheet.has("completion_note"):
+                progress.completion_note = existing.completion_note if existing else ""
+            _compare_progress(progress, existing)
+        planned = PlannedAction(number, strand, existing, values, progress=progress)
         if existing is not None:
             if keep_officer:  # an unknown name does not take the action's officer away
                 values.pop("lead_officer")
@@ -670,11 +879,66 @@ class _Planner:
                     )
         return planned
 
+    def _progress(self, row: Row, values: dict) -> PlannedProgress | None:
+        """The row's progress update for the chosen quarter, or None (with a warning or a
+        problem saying why) when it has none to record."""
+        number = row.number
+        rag_text = as_text(row.get("rag")) if self.sheet.has("rag") else ""
+        narrative = self._text(row, "progress") if self.sheet.has("progress") else ""
+        if narrative is None:
+            return None
+        status = values.get("completion_status")
+        rag = read_rag(rag_text) if rag_text else None
+        if rag_text and rag is None:
+            self.problems.add(
+                number,
+                self.heading("rag"),
+                f"“{rag_text}” is not a RAG rating. Write {RAG_HELP}",
+            )
+            return None
+        if rag is None and status is not None and status.counts_as_complete:
+            rag = "blue"  # complete, as the completion column says
+        if rag is None:
+            if narrative:
+                self.warnings.add(
+                    number,
+                    self.heading("progress"),
+                    "has a progress narrative but no RAG rating, so its progress is not "
+                    "imported: an update needs a rating. Add one in the file to bring it in.",
+                )
+            return None
+        if rag in NEEDS_NARRATIVE and not narrative:
+            self.warnings.add(
+                number,
+                self.heading("rag"),
+                f"is {rag} with no progress narrative, so its progress is not imported: the "
+                f"progress form asks why an action is {NEEDS_NARRATIVE[rag]}. Add the "
+                "narrative in the file to bring it in.",
+            )
+            return None
+        if status is None and not self.sheet.has("completed"):
+            status = self.completions.for_rag(rag)
+        return PlannedProgress(
+            quarter=self.options.quarter,
+            rag_rating=rag,
+            narrative=narrative,
+            completion_status=status,
+            completion_note=values.get("completion_note") or "",
+        )
+
     def _existing(self, strand, values) -> Action | None:
         if isinstance(strand, NewStrand):
             return None
         if values.get("reference"):
-            return self.by_reference.get((strand.pk, key(values["reference"])))
+            found = self.by_reference.get((strand.pk, key(values["reference"])))
+            if found is not None:
+                return found
+            # Imported before without references: the same text is the same action, unless
+            # it has another reference already.
+            found = self.by_text.get((strand.pk, key(values["text"])))
+            if found is not None and not found.reference:
+                return found
+            return None
         return self.by_text.get((strand.pk, key(values["text"])))
 
     def _strand(self, row: Row, priority_title: str, strand_title: str):
@@ -766,30 +1030,51 @@ class _Planner:
     def _agency(self, row: Row, column_key: str, name: str):
         if not name:
             return None
-        agency, message = self.agencies.match(name)
-        if agency is None:
-            self.problems.add(row.number, self.heading(column_key), message)
-        elif message:
-            self.warnings.add(row.number, self.heading(column_key), message)
-        return agency
+        found = self.organisations.find(name)
+        if found.agency is None:
+            self.problems.add(row.number, self.heading(column_key), found.message)
+            self.unknown_organisations.setdefault(name, found)
+        elif found.message:
+            self.warnings.add(row.number, self.heading(column_key), found.message)
+            self.guessed_organisations.setdefault(name, found)
+        return found.agency
 
     def _timeframe(self, row: Row) -> str:
-        value = row.get("timeframe")
-        if isinstance(value, date):
-            wording = as_text(value)
+        wording = self._text(row, "timeframe", MAX_WORDING) or ""
+        if not wording:
+            return ""
+        parsed = parse_timeframe(wording, self.plan.financial_year)
+        column = self.heading("timeframe")
+        if not parsed.understood:
             self.warnings.add(
                 row.number,
-                self.heading("timeframe"),
-                f"the cell holds a date; it is imported as the wording “{wording}”.",
+                column,
+                f"“{wording}” gives no date the service can read ({parsed.explanation}) It is "
+                "imported as written and flagged for an administrator to set the dates.",
             )
-            return wording
-        return self._text(row, "timeframe", MAX_WORDING) or ""
+        elif outside_plan_year(parsed, self.plan.financial_year):
+            self.warnings.add(
+                row.number,
+                column,
+                f"“{wording}” is due on {format_date(parsed.due_date)}, outside the plan's year "
+                f"({format_date(self.plan.start_date)} to {format_date(self.plan.end_date)}). "
+                "Check it is right.",
+            )
+        return wording
 
     def _completion(self, row: Row):
         value = row.get("completed")
-        status, problem = self.completions.match("" if value is None else value)
-        if problem:
-            self.problems.add(row.number, self.heading("completed"), problem)
+        status = self.completions.read("" if value is None else value)
+        if status is None and as_text(value).strip() == "":
+            status = self.completions.not_started
+        if status is None:
+            self.problems.add(
+                row.number,
+                self.heading("completed"),
+                f"“{as_text(value)}” is not a completion this service knows. Write “Complete”, "
+                f"“In progress”, a tick (✓), “Yes” or “No”, or one of: "
+                f"{self.completions.names()}.",
+            )
         return status
 
     def _order_new_actions(self, actions: list[PlannedAction]):
@@ -800,6 +1085,49 @@ class _Planner:
                 order = self.last_order.get(strand_key, 0) + 1
                 self.last_order[strand_key] = order
                 action.order = order
+
+
+def _compare_progress(progress: PlannedProgress, action: Action | None):
+    """The fields of the quarter's update (and the action's completion) the row changes."""
+    update = progress.existing
+    old = {
+        "rag_rating": update.rag_rating if update else None,
+        "narrative": update.narrative if update else "",
+        "completion_status": action.completion_status if action else None,
+        "completion_note": action.completion_note if action else "",
+    }
+    new = {
+        "rag_rating": progress.rag_rating,
+        "narrative": progress.narrative,
+        "completion_status": progress.completion_status,
+        "completion_note": progress.completion_note,
+    }
+    labels = {
+        "rag_rating": "RAG rating",
+        "narrative": "Progress",
+        "completion_status": "Completed",
+        "completion_note": "Completion note",
+    }
+    for name, label in labels.items():
+        before, after = old[name], new[name]
+        if name == "completion_status":
+            same = getattr(before, "pk", None) == getattr(after, "pk", None)
+            before, after = show(name, before), show(name, after)
+        elif name == "rag_rating":
+            same = before == after
+            before = rag_rating(before).label if before else NONE
+            after = rag_rating(after).label
+        else:
+            same = (before or "") == (after or "")
+            before, after = before or NONE, after or NONE
+        if update is None or not same:
+            if update is None and name in {"completion_status", "completion_note"} and same:
+                continue
+            progress.changes.append(FieldChange(name, label, before, after))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def _key_of(part) -> tuple:

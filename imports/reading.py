@@ -1,60 +1,49 @@
-"""Reading an uploaded spreadsheet (``.xlsx`` or ``.csv``) into rows of cell values.
+"""Reading a council's spreadsheet of actions, laid out however its officers keep it, into rows
+of values by field (columns.py).
 
-Reading knows nothing of the plan: it finds the heading row, maps the headings to the import's
-columns (columns.py), trims the text, and refuses what it must not pass on: a file that is not a
-spreadsheet, one too large, and any cell a spreadsheet would run as a formula ("formula
-injection"). Cells our own exports neutralised (reviews/spreadsheets.py: an xlsx text cell with
-Excel's quote prefix, a csv cell with a leading apostrophe) are read back as the text they hold.
+spreadsheets/reading.py reads the file into sheets of cells and refuses what no upload may pass
+on. This module finds the table on a sheet and reads it:
 
-Whether a value makes sense (a known strand, a real agency) is planning.py's question.
+- the **heading row**: of the first rows, the one whose cells most look like headings (the words
+  of columns.py score most); title rows above it are skipped;
+- the **columns**: every column with a heading or with data under it, a column with no heading
+  included ("Column A (no heading)"). Each is proposed a field from its heading, or else from
+  what its cells hold (RAG words, completion words, references, dates, long text), or not
+  imported; a mapping the administrator chose (or the partnership's remembered one) replaces
+  the proposal. Nothing is dropped without a column saying "Not imported";
+- **band rows**: a row with only its first cell filled (a merged row naming a priority, strand
+  or theme above its group of actions). Each data row carries the bands above it, for the
+  planner to take as priority and strand. Blank rows and repeated heading rows are skipped.
+
+Whether a value makes sense (a known strand, a real organisation) is planning.py's question.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, time
-from pathlib import PurePath
 
-from django.conf import settings
-
-from .columns import COLUMNS_BY_KEY, REQUIRED, column_for
-
-SHEET_NAME = "Actions"  # read in preference to the first sheet
-HEADER_SEARCH_ROWS = 10
-MAX_DATA_ROWS = 5_000
-# Rows read at most, empty ones included: a sheet padded with a million empty rows is refused
-# rather than walked through.
-MAX_SHEET_ROWS = 50_000
-MAX_COLUMNS = 100
-# The most an .xlsx may unpack to. A real plan of 5,000 actions is a few megabytes; a "zip bomb"
-# is a small file that unpacks to gigabytes.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-# After "+", "-" or "@", what makes the text a formula rather than, say, "- a list item" or
-# "-5%": a function call, a cell reference, a pipe (DDE: "cmd|' /C calc'!A0") or a reference
-# to another sheet ("Sheet1!A1").
-_FORMULA_AFTER_SIGN = re.compile(
-    r"^\s*[A-Za-z_][\w.]*\s*\("  # SUM(, HYPERLINK (
-    r"|[A-Za-z_][\w.]*\("  # a call anywhere
-    r"|^\s*\$?[A-Za-z]{1,3}\$?\d+\b"  # A1, $B$2
-    r"|\|"
-    r"|![$A-Za-z]"
-    r"|^[=+\-@]"
+from actions.progress_words import Completions, plain, read_rag
+from spreadsheets.reading import (  # noqa: F401 (the import's vocabulary)
+    ACCEPTED,
+    Cell,
+    UnreadableFile,
+    clean_text,
+    looks_like_formula,
+    max_bytes,
+    read_workbook,
+    size_label,
 )
-# Nothing a spreadsheet holds as text needs these; pasted from Word they are just noise.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-ACCEPTED = "an Excel workbook (.xlsx) or a CSV file (.csv)"
+from .columns import COLUMNS_BY_KEY, column_for, heading_key
 
-
-class UnreadableFile(Exception):
-    """The file cannot be imported at all; the message says why and what to do."""
+SHEET_NAME = "Actions"  # read in preference to the other sheets
+HEADER_SEARCH_ROWS = 15
+MAX_DATA_ROWS = 5_000
+NOT_IMPORTED = ""
+# A band row in a table whose first column is the action's text: only short text is a band.
+MAX_BAND_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -90,17 +79,24 @@ class Notes:
 
     def __init__(self):
         self._rows: dict[tuple[str, str], list[int]] = {}
+        self.rows_with_notes: set[int] = set()
 
     def add(self, row: int | None, column: str, message: str):
         rows = self._rows.setdefault((column, message), [])
-        if row is not None and row not in rows:
-            rows.append(row)
+        if row is not None:
+            self.rows_with_notes.add(row)
+            if row not in rows:
+                rows.append(row)
 
     def __bool__(self):
         return bool(self._rows)
 
     def __len__(self):
         return len(self._rows)
+
+    def about(self, row: int) -> bool:
+        """Whether any note is about this row."""
+        return row in self.rows_with_notes
 
     def as_list(self) -> list[Note]:
         notes = [
@@ -110,13 +106,42 @@ class Notes:
 
 
 @dataclass
+class SourceColumn:
+    """One column of the file's table and the field it is read as ("" for not imported)."""
+
+    index: int  # 0 for column A
+    heading: str  # as written; "" for a column with no heading
+    field: str
+    how: str  # "heading", "content", "remembered", "chosen", or "" (not imported)
+    samples: tuple[str, ...] = ()  # the first few values, for the preview
+
+    @property
+    def letter(self) -> str:
+        number, letters = self.index + 1, ""
+        while number:
+            number, remainder = divmod(number - 1, 26)
+            letters = chr(65 + remainder) + letters
+        return letters
+
+    @property
+    def label(self) -> str:
+        return self.heading or f"Column {self.letter} (no heading)"
+
+    @property
+    def field_label(self) -> str:
+        return COLUMNS_BY_KEY[self.field].heading if self.field else "Not imported"
+
+
+@dataclass
 class Row:
-    """One data row: the spreadsheet's row number and its cells by column key (text trimmed;
-    numbers, dates and booleans as the workbook typed them). Columns the file lacks are absent."""
+    """One data row: the spreadsheet's row number, its values by field (text trimmed; a
+    number or date as the text the spreadsheet shows; TRUE/FALSE as booleans), and the band
+    rows above it, highest first. Fields the file lacks are absent."""
 
     number: int
     values: dict[str, object]
-    # Columns whose cell was refused (a formula): a problem already says so.
+    bands: tuple[str, ...] = ()
+    # Fields whose cell was refused (a formula): a problem already says so.
     refused: set[str] = field(default_factory=set)
 
     def get(self, key: str, default=None):
@@ -125,270 +150,168 @@ class Row:
 
 @dataclass
 class Sheet:
-    """What was read: the rows, which of the import's columns the file has (key -> heading as
-    written), the headings it does not import, and the problems found while reading."""
+    """What was read from one sheet: its table's columns and the fields they are read as, the
+    data rows, the band rows' depth, and the problems found while reading."""
 
     filename: str
     sheet_name: str
+    sheet_names: list[str]
     header_row: int
-    headings: dict[str, str]
-    ignored_headings: list[str]
+    columns: list[SourceColumn]
     rows: list[Row]
+    band_levels: int = 0
     problems: Notes = field(default_factory=Notes)
 
+    @property
+    def headings(self) -> dict[str, str]:
+        """Field -> the column's heading, for the fields the file has."""
+        return {column.field: column.label for column in self.columns if column.field}
+
+    @property
+    def ignored_headings(self) -> list[str]:
+        return [column.label for column in self.columns if not column.field]
+
+    @property
+    def fingerprint(self) -> str:
+        """The layout: the headings in their places. The same layout next quarter has the same
+        fingerprint, and the partnership's remembered mapping applies to it."""
+        text = "|".join(f"{c.index}:{heading_key(c.heading)}" for c in self.columns)
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
     def has(self, key: str) -> bool:
-        return key in self.headings
+        return any(column.field == key for column in self.columns)
 
     def heading(self, key: str) -> str:
         return self.headings.get(key) or COLUMNS_BY_KEY[key].heading
 
-
-def max_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def size_label(size: int) -> str:
-    megabytes = size / (1024 * 1024)
-    return f"{megabytes:.0f} MB" if megabytes >= 1 else f"{size / 1024:.0f} KB"
+    def mapping(self) -> dict[str, str]:
+        """The mapping as stored: column index (as text) -> field."""
+        return {str(column.index): column.field for column in self.columns}
 
 
-def read_file(filename: str, content: bytes) -> Sheet:
-    """Read an uploaded file. Raises UnreadableFile for a file that cannot be imported at all:
-    not a spreadsheet, too large, too many rows, or without the required columns."""
-    if len(content) > max_bytes():
-        raise UnreadableFile(
-            f"The file is {size_label(len(content))}: the largest file that can be imported is "
-            f"{size_label(max_bytes())}. Remove other sheets, pictures or unused rows, or split "
-            "the plan into two files."
-        )
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".xlsx":
-        grid, sheet_name = _xlsx_grid(content)
-    elif suffix == ".csv":
-        grid, sheet_name = _csv_grid(content), ""
-    elif suffix == ".xls":
-        raise UnreadableFile(
-            "This is an older Excel file (.xls). Open it in Excel and save it as an Excel "
-            "Workbook (.xlsx), or as CSV, and upload that."
-        )
+def read_file(
+    filename: str,
+    content: bytes,
+    *,
+    sheet_name: str | None = None,
+    mapping: dict | None = None,
+    how: str = "chosen",
+) -> Sheet:
+    """Read an uploaded file's table. ``sheet_name`` chooses the sheet (default: "Actions",
+    else the sheet whose table looks most like a plan's); ``mapping`` (column index -> field)
+    replaces the proposed fields, ``how`` saying where it came from. Raises UnreadableFile for a
+    file that cannot be imported at all."""
+    workbook = read_workbook(filename, content)
+    names = [sheet.name for sheet in workbook.sheets]
+    chosen = None
+    if sheet_name is not None and sheet_name in names:
+        chosen = workbook.sheet(sheet_name)
+    elif SHEET_NAME in names:
+        chosen = workbook.sheet(SHEET_NAME)
     else:
-        raise UnreadableFile(
-            f"“{filename}” is not a spreadsheet this service reads: upload {ACCEPTED}."
-        )
-    return _sheet(filename, sheet_name, grid)
+        visible = [sheet for sheet in workbook.sheets if not sheet.hidden] or workbook.sheets
+        chosen = max(visible, key=lambda sheet: _find_header(sheet.rows)[1])
+    return _table(filename, chosen.name, names, chosen.rows, mapping, how)
 
 
-# --- xlsx ---------------------------------------------------------------------------------------
+# --- the heading row ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Cell:
-    value: object
-    formula: bool = False  # a formula cell, or text that would run as one
-    text_prefixed: bool = False  # text neutralised by our export: take it as written
+def _is_heading_like(cell: Cell) -> bool:
+    return isinstance(cell.value, str) and len(cell.value) <= 60 and "\n" not in cell.value
 
 
-# Every empty cell of a workbook: one object, however many there are.
-_EMPTY = _Cell(None)
-
-
-def _xlsx_grid(content: bytes):
-    from openpyxl import load_workbook
-
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise _misnamed(content, "an Excel workbook", ".xlsx")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise UnreadableFile(
-            f"This file is damaged and cannot be opened. Upload {ACCEPTED}."
-        ) from None
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(
-            f"This workbook unpacks to {size_label(unpacked)}, more than the "
-            f"{size_label(MAX_UNCOMPRESSED_BYTES)} an import may hold. Copy the actions into a "
-            "new workbook (or the import template) and upload that."
-        )
-    if "xl/workbook.xml" not in names:
-        raise UnreadableFile(
-            "This file is a zip archive but not an Excel workbook (a Word document, say). "
-            f"Upload {ACCEPTED}."
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise UnreadableFile(
-            "This workbook could not be read: it may be damaged, protected by a password or "
-            "not really an Excel workbook. Open it in Excel, save it again and upload it, or "
-            "upload it as CSV."
-        ) from None
-    try:
-        sheet = (
-            workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-        )
-        # Read-only mode trusts the size the sheet declares (<dimension ref="A1:C3"/>), which
-        # the program that wrote it may have got wrong: rows beyond it would be lost unread.
-        sheet.reset_dimensions()
-        # Each row as long as the file has it, cut by _grid: iter_rows(max_col=...) would pad
-        # every row to that many cells, 6 million for a sheet of 60,000 one-cell rows.
-        return _grid(sheet.iter_rows(), _xlsx_cell), sheet.title
-    except UnreadableFile:
-        raise
-    except Exception:
-        raise UnreadableFile(
-            "This workbook could not be read: it may be damaged. Open it in Excel, save it again "
-            "and upload it, or upload it as CSV."
-        ) from None
-    finally:
-        workbook.close()
-
-
-def _xlsx_cell(cell) -> _Cell:
-    value = getattr(cell, "value", None)
-    if value is None and getattr(cell, "data_type", None) != "f":
-        return _EMPTY
-    if getattr(cell, "data_type", None) == "f":
-        return _Cell(str(getattr(value, "text", value)), formula=True)
-    if isinstance(value, str):
-        style = getattr(cell, "style_array", None)
-        return _Cell(value, text_prefixed=bool(style is not None and style.quotePrefix))
-    return _Cell(value)
-
-
-# --- csv ----------------------------------------------------------------------------------------
-
-
-def _csv_grid(content: bytes):
-    if b"\x00" in content[:65536]:
-        raise _misnamed(content, "a CSV file", ".csv", unknown=": it holds binary data")
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise UnreadableFile(
-                "This CSV file's text could not be read. Save it from Excel as “CSV UTF-8 "
-                "(Comma delimited)” and upload it again."
-            ) from None
-    # Excel writes ";" where the decimal separator is a comma, and some people save tab-separated
-    # text as .csv: the first lines (the heading row among them) say which.
-    top = "\n".join(text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS])
-    delimiter = max([",", ";", "\t"], key=top.count)
-    try:
-        return _grid(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), _csv_cell)
-    except csv.Error as error:
-        raise UnreadableFile(
-            f"This CSV file could not be read ({error}). Upload {ACCEPTED}."
-        ) from None
-
-
-def _csv_cell(value: str) -> _Cell:
-    # Our csv export writes "'=..." for text that starts like a formula (OWASP's advice).
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return _Cell(value[1:], text_prefixed=True)
-    return _Cell(value)
-
-
-# --- either kind -------------------------------------------------------------------------------
-
-
-def _grid(rows, read_cell) -> list[list[_Cell]]:
-    """Each row's cells read with ``read_cell``, no more than MAX_COLUMNS of them; refused as
-    soon as there are more than MAX_SHEET_ROWS rows, so that a sheet padded with empty rows costs
-    no more than the limit to refuse."""
-    grid = []
-    for row in rows:
-        if len(grid) >= MAX_SHEET_ROWS:
-            raise UnreadableFile(
-                f"The sheet has more than {MAX_SHEET_ROWS:,} rows. Remove the empty rows below the "
-                "actions, or copy the actions into the import template, and upload it again."
-            )
-        grid.append([read_cell(value) for value in row[:MAX_COLUMNS]])
-    return grid
-
-
-def _misnamed(content: bytes, what: str, suffix: str, unknown: str = "") -> UnreadableFile:
-    """The refusal of a file whose content is not what its name says (``what``): saying what it
-    looks like instead when that can be told, ``unknown`` otherwise."""
-    kind = _looks_like(content)
-    return UnreadableFile(
-        f"This file is not {what}"
-        + (f" (it looks like {kind})" if kind else unknown)
-        + f" although its name ends in {suffix}. Upload {ACCEPTED}."
-    )
-
-
-def _looks_like(content: bytes) -> str:
-    starts = {
-        b"%PDF": "a PDF",
-        b"\xd0\xcf\x11\xe0": "an older Office file (.xls or .doc)",
-        b"PK\x03\x04": "an Excel workbook or another zip file",
-        b"\x89PNG": "a PNG picture",
-        b"\xff\xd8\xff": "a JPEG picture",
-        b"GIF8": "a GIF picture",
-        b"{\\rtf": "a Rich Text document",
-    }
-    for start, kind in starts.items():
-        if content.startswith(start):
-            return kind
-    return ""
-
-
-# --- from cells to rows ---------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """Text as stored: non-breaking spaces as spaces, Windows line ends as "\\n", control
-    characters removed, each line's trailing spaces and the whole trimmed."""
-    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\r\n", "\n")
-    text = _CONTROL.sub("", text.replace("\r", "\n"))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
-
-
-def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet would run this text as a formula when the cell is typed in or the
-    file opened."""
-    if not text or text[0] not in FORMULA_STARTS:
-        return False
-    return text[0] == "=" or bool(_FORMULA_AFTER_SIGN.search(text[1:]))
-
-
-def _sheet(filename: str, sheet_name: str, grid: list[list[_Cell]]) -> Sheet:
-    header_index, columns = _find_header(grid, sheet_name)
-    headings: dict[str, str] = {}
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, cell in enumerate(grid[header_index]):
-        written = clean_text(str(cell.value)) if cell.value is not None else ""
-        if not written:
+def _find_header(rows: list[list[Cell]]) -> tuple[int, int]:
+    """(index, score) of the row of the first rows most like a heading row: known headings
+    score most, then short labels. A row of fewer than two filled cells (a title) is none."""
+    best_index, best_score = None, 0
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        filled = [cell for cell in row if not cell.empty]
+        if len(filled) < 2:
             continue
-        column = column_for(written)
-        if column is None:
-            ignored.append(written)
+        labels = [cell for cell in filled if _is_heading_like(cell)]
+        known = sum(1 for cell in labels if column_for(cell.value) is not None)
+        # A heading row is mostly labels; a data row mostly is not.
+        if len(labels) * 2 < len(filled) and not known:
             continue
-        if column.key in headings:
-            raise UnreadableFile(
-                f"Two columns are headed “{headings[column.key]}” and “{written}”: both mean "
-                f"{column.heading}. Keep one of them and upload the file again."
-            )
-        headings[column.key] = written
-        positions[column.key] = position
-    sheet = Sheet(filename, sheet_name, header_index + 1, headings, ignored, [])
-    for index in range(header_index + 1, len(grid)):
-        number = index + 1
-        row = Row(number, {})
-        for key, position in positions.items():
-            cell = grid[index][position] if position < len(grid[index]) else _Cell(None)
-            value = _value(cell, number, headings[key], sheet.problems)
-            if value is None and cell.value not in (None, ""):
-                row.refused.add(key)
-            elif value is not None and value != "":
-                row.values[key] = value
-        if row.values:
-            sheet.rows.append(row)
+        score = known * 10 + len(labels)
+        if score > best_score:
+            best_index, best_score = index, score
+    if best_index is None:
+        best_index = next((i for i, row in enumerate(rows) if any(not c.empty for c in row)), None)
+    return (best_index if best_index is not None else -1), best_score
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+def _table(filename, sheet_name, names, rows, mapping, how) -> Sheet:
+    where = f"the sheet “{sheet_name}”" if sheet_name else "the file"
+    header_index, _ = _find_header(rows)
+    if header_index < 0:
+        raise UnreadableFile(f"There is nothing in {where}: it has no rows to import.")
+    header = rows[header_index]
+    body = rows[header_index + 1 :]
+    width = max([len(header), *(len(row) for row in body)], default=0)
+    headings = [
+        clean_text(str(header[i].shown or "")) if i < len(header) else "" for i in range(width)
+    ]
+    used = [
+        i for i in range(width) if headings[i] or any(i < len(r) and not r[i].empty for r in body)
+    ]
+    if not used:
+        raise UnreadableFile(f"There is nothing in {where} under its heading row.")
+    first = used[0]
+    header_keys = [heading_key(text) for text in headings]
+
+    # Which rows are data, which are bands.
+    kinds: list[tuple[int, str, list[Cell] | str]] = []  # (number, "data"|"band", cells|text)
+    for offset, row in enumerate(body):
+        number = header_index + 2 + offset
+        filled = [i for i, cell in enumerate(row) if not cell.empty]
+        if not filled:
+            continue
+        if [heading_key(c.shown) for c in row] == header_keys[: len(row)]:
+            continue  # the heading row repeated (a table printed over pages)
+        if len(filled) == 1 and filled[0] == first and isinstance(row[first].value, str):
+            kinds.append((number, "band", row[first].value))
+        else:
+            kinds.append((number, "data", row))
+
+    columns = _columns(headings, used, [row for _, kind, row in kinds if kind == "data"])
+    if mapping:
+        for column in columns:
+            chosen = mapping.get(str(column.index))
+            if chosen is not None and (chosen == NOT_IMPORTED or chosen in COLUMNS_BY_KEY):
+                if chosen != column.field:
+                    column.field, column.how = chosen, (how if chosen else "")
+                elif how == "remembered" and chosen:
+                    column.how = how
+    action_column = next((c.index for c in columns if c.field == "action"), None)
+
+    # A long "band" in the action column is an action with nothing else filled in.
+    if action_column == first:
+        kinds = [
+            (number, "data", _only(text, first))
+            if kind == "band" and len(text) > MAX_BAND_LENGTH
+            else (number, kind, text)
+            for number, kind, text in kinds
+        ]
+    levels = _band_levels(kinds)
+    sheet = Sheet(filename, sheet_name, names, header_index + 1, columns, [], levels)
+    _check_mapping(sheet)
+    bands = [""] * levels
+    run: list[str] = []
+    for number, kind, content in kinds + [(0, "end", [])]:
+        if kind == "band":
+            run.append(content)
+            continue
+        if run:  # a run of k band rows sets the deepest k levels
+            bands = bands[: levels - len(run)] + run[-levels:]
+            run = []
+        if kind == "data":
+            sheet.rows.append(_row(number, content, columns, tuple(bands), sheet.problems))
+    sheet.rows = [row for row in sheet.rows if row.values or row.refused]
     if len(sheet.rows) > MAX_DATA_ROWS:
         raise UnreadableFile(
             f"The file has {len(sheet.rows):,} actions: at most {MAX_DATA_ROWS:,} can be "
@@ -397,66 +320,146 @@ def _sheet(filename: str, sheet_name: str, grid: list[list[_Cell]]) -> Sheet:
     return sheet
 
 
-def _value(cell: _Cell, row: int, heading: str, problems: Notes):
-    value = cell.value
-    if cell.formula:
-        shown = value if len(value) <= 40 else value[:39] + "…"
-        problems.add(
-            row,
-            heading,
-            f"holds a formula, “{shown}”, which a spreadsheet would run. Remove the formula, or "
-            "type the text without it.",
-        )
-        return None
-    if isinstance(value, str):
-        text = clean_text(value)
-        if not cell.text_prefixed and looks_like_formula(text):
-            problems.add(
-                row,
-                heading,
-                f"starts with “{text[0]}”, which a spreadsheet would run as a formula. Remove the "
-                "formula, or type the text without it.",
+def _only(text: str, index: int) -> list[Cell]:
+    return [Cell()] * index + [Cell(text, text)]
+
+
+def _band_levels(kinds) -> int:
+    """The depth of the band rows: the longest run of them (at most 3: priority, strand,
+    theme)."""
+    longest = current = 0
+    for _, kind, _ in kinds:
+        current = current + 1 if kind == "band" else 0
+        longest = max(longest, current)
+    return min(longest, 3)
+
+
+def _check_mapping(sheet: Sheet):
+    by_field: dict[str, list[SourceColumn]] = {}
+    for column in sheet.columns:
+        if column.field:
+            by_field.setdefault(column.field, []).append(column)
+    for key, columns in by_field.items():
+        if len(columns) > 1:
+            names = " and ".join(f"“{column.label}”" for column in columns)
+            sheet.problems.add(
+                None,
+                "",
+                f"Two columns, {names}, are read as {COLUMNS_BY_KEY[key].heading}. Choose "
+                "“Not imported” or another field for one of them.",
             )
-            return None
-        return text
-    if isinstance(value, datetime) and value.time() == time(0, 0):
-        return value.date()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _find_header(grid: list[list[_Cell]], sheet_name: str) -> tuple[int, dict]:
-    """The index of the first row (of the first ten) that has every required heading."""
-    best = None
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found = {
-            column.key
-            for cell in row
-            if isinstance(cell.value, str) and (column := column_for(cell.value)) is not None
-        }
-        missing = [column.heading for column in REQUIRED if column.key not in found]
-        if not missing:
-            return index, found
-        if found and (best is None or len(missing) < len(best[1])):
-            best = (index, missing)
-    where = f"the sheet “{sheet_name}”" if sheet_name else "the file"
-    needed = _and([f"“{column.heading}”" for column in REQUIRED])
-    if not grid or not any(cell.value not in (None, "") for row in grid for cell in row):
-        raise UnreadableFile(f"There is nothing in {where}: it has no rows to import.")
-    if best is None:
-        raise UnreadableFile(
-            f"No row at the top of {where} has the headings {needed} (the first "
-            f"{HEADER_SEARCH_ROWS} rows were searched). Add a heading row like the import "
-            "template's and upload it again."
+    if "action" not in by_field:
+        sheet.problems.add(
+            None,
+            "",
+            "No column is read as the action's text. Choose “Action” for the column that says "
+            "what will be done.",
         )
-    index, missing = best
-    raise UnreadableFile(
-        f"The heading row of {where} (row {index + 1}) has no column "
-        + _and([f"“{heading}”" for heading in missing], "or")
-        + f": every import needs {needed}. Add the missing column and upload it again."
-    )
 
 
-def _and(items: list[str], word: str = "and") -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} {items[-1]}"
+def _row(number, cells, columns, bands, problems) -> Row:
+    row = Row(number, {}, bands)
+    for column in columns:
+        if not column.field or column.index >= len(cells):
+            continue
+        cell = cells[column.index]
+        if cell.formula:
+            shown = cell.shown if len(cell.shown) <= 40 else cell.shown[:39] + "…"
+            problems.add(
+                number,
+                column.label,
+                f"holds a formula, “{shown}”, which a spreadsheet would run. Remove the formula, "
+                "or type the text without it.",
+            )
+            row.refused.add(column.field)
+            continue
+        if cell.empty:
+            continue
+        # A number or date is taken as the text the spreadsheet shows ("Apr-25", "1.10").
+        row.values[column.field] = cell.value if isinstance(cell.value, bool) else cell.shown
+    return row
+
+
+# --- proposing a field for each column ------------------------------------------------------------
+
+_REFERENCE = re.compile(r"^[A-Za-z]{0,4}[ .-]?\d{1,3}(?:[.-]\d{1,3}){0,3}[a-z]?\.?$")
+_DATE_LIKE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bq[1-4]\b|\d{1,2}/\d{1,2}"
+    r"|\b20\d\d\b|\bongoing\b|\bannual|\bquarterly\b|\bmonthly\b|\btbc\b|\bwithin\b",
+    re.IGNORECASE,
+)
+_COMPLETION_WORDS = None
+
+
+def _completion_words() -> set[str]:
+    global _COMPLETION_WORDS
+    if _COMPLETION_WORDS is None:
+        from actions.progress_words import COMPLETION_WORDS
+
+        _COMPLETION_WORDS = {plain(word) for word in COMPLETION_WORDS}
+    return _COMPLETION_WORDS
+
+
+def _content_field(values: list[str]) -> str:
+    """The field a column's values look like, or "" when they say nothing clear."""
+    if not values:
+        return ""
+    share = len(values)
+
+    def most(test) -> bool:
+        return sum(1 for value in values if test(value)) * 10 >= share * 7
+
+    if most(lambda v: read_rag(v) is not None and len(v) <= 20):
+        return "rag"
+    if most(lambda v: plain(v) in _completion_words() or plain(v) in _status_names()):
+        return "completed"
+    if most(lambda v: bool(_REFERENCE.match(v))):
+        return "reference"
+    if most(lambda v: len(v) <= 40 and bool(_DATE_LIKE.search(v))):
+        return "timeframe"
+    if sum(len(value) for value in values) / share >= 60:
+        return "action"
+    return ""
+
+
+def _status_names() -> set[str]:
+    try:
+        return {plain(status.name) for status in Completions().statuses}
+    except Exception:  # no database (a unit test of reading alone)
+        return set()
+
+
+def _columns(headings, used, data_rows) -> list[SourceColumn]:
+    columns = []
+    taken: set[str] = set()
+    for index in used:
+        values = [
+            str(row[index].shown)
+            for row in data_rows
+            if index < len(row) and not row[index].empty and not row[index].formula
+        ]
+        by_heading = column_for(headings[index]) if headings[index] else None
+        by_content = _content_field(values[:200])
+        proposal, how = "", ""
+        if by_heading is not None:
+            proposal, how = by_heading.key, "heading"
+            # "Status" or "Progress" holding Red/Amber/Green is the RAG rating.
+            if by_content == "rag" and proposal in {"completed", "progress", "completion_note"}:
+                proposal = "rag"
+            # "Status" holding sentences is the progress narrative.
+            if proposal == "completed" and not by_content and values:
+                average = sum(len(value) for value in values) / len(values)
+                if average >= 40:
+                    proposal = "progress"
+        elif by_content and values:
+            proposal, how = by_content, "content"
+        if proposal in taken:
+            # A second long-text column after the action is most often the progress narrative.
+            if proposal == "action" and how == "content" and "progress" not in taken:
+                proposal = "progress"
+            else:
+                proposal, how = "", ""
+        if proposal:
+            taken.add(proposal)
+        columns.append(SourceColumn(index, headings[index], proposal, how, tuple(values[:3])))
+    return columns

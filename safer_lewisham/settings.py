@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     # The project's own apps, one per concept of the domain.
     # The GOV.UK Design System's components (template tags), shared by every app below it.
     "govuk",
+    "spreadsheets",
     # The partnerships sharing the installation, their people's roles and the oversight bodies
     # above them: every other app's data belongs to one partnership (docs/partnerships.md).
     "partnerships",
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "reviews",
     "consultation",
     "imports",
+    "bulkupdates",
     "public",
     "indicators",
     "rounds",

@@ -36,6 +36,8 @@ urlpatterns = [
             )
         ),
     ),
+    # Recording many actions' progress at once from a spreadsheet (bulkupdates/urls.py).
+    path("actions/spreadsheet/", include("bulkupdates.urls")),
     # Performance indicators: an indicator's page, recording its values, overriding a rating.
     path("indicators/", include("indicators.urls")),
     # The quarterly reviews ("plans/<slug>/quarters/...") and the dashboard ("dashboard/"): one

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Lowest first. An app may use the apps of the layers before its own, and nothing else of ours.
 LAYERS = [
-    ["govuk"],
+    ["govuk", "spreadsheets"],
     ["partnerships"],
     ["twofactor"],
     ["agencies", "legal"],
@@ -30,7 +30,7 @@ LAYERS = [
     ["actions"],
     ["indicators"],
     ["consultation", "rounds"],
-    ["reviews", "imports"],
+    ["reviews", "imports", "bulkupdates"],
     ["public", "oversight"],
     ["demo"],
 ]

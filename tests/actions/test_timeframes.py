@@ -89,7 +89,7 @@ UNDERSTOOD = [
     ("Six monthly", PLAN_START, PLAN_END, Cadence.SIX_MONTHLY),
     ("Bi-annually", PLAN_START, PLAN_END, Cadence.SIX_MONTHLY),
     ("Half-yearly", PLAN_START, PLAN_END, Cadence.SIX_MONTHLY),
-    ("Annually", PLAN_START, PLAN_END, Cadence.NONE),
+    ("Annually", PLAN_START, PLAN_END, Cadence.ANNUALLY),
     ("Ongoing – review quarterly", PLAN_START, PLAN_END, Cadence.QUARTERLY),
     # A cadence before a single month: reviewed from the plan's start until that month.
     ("Monthly until Dec 17", PLAN_START, date(2017, 12, 31), Cadence.MONTHLY),
@@ -112,7 +112,8 @@ def test_understood_wording(wording, start, due, cadence):
     assert parsed.explanation.endswith(".")
 
 
-NOT_UNDERSTOOD = ["When funding allows", "TBC", "asap??", "xyzzy", "Review", "funding may allow"]
+# "TBC" has its own explanation: tests/actions/test_council_timeframes.py.
+NOT_UNDERSTOOD = ["When funding allows", "asap??", "xyzzy", "Review", "funding may allow"]
 
 
 @pytest.mark.parametrize("wording", NOT_UNDERSTOOD, ids=NOT_UNDERSTOOD)
@@ -191,7 +192,8 @@ def test_format_date():
 
 def test_cadence_values_are_what_the_database_stores():
     assert [c.value for c in Cadence] == [
-        "none", "weekly", "monthly", "quarterly", "six_monthly", "as_required", "ongoing",
+        "none", "weekly", "monthly", "quarterly", "six_monthly", "annually", "as_required",
+        "ongoing",
     ]  # fmt: skip
 
 

@@ -24,6 +24,9 @@ PIECES = [
     "quarterly", "monthly", "weekly", "6 monthly", "bi-annually", "annually", "ongoing",
     "onwards", "as required", "as and when", "immediate", "begin", "from", "start", "by",
     "end of", "to", "until", "review", "–", "—", "-", "/", ",", ".", "(", ")",
+    "yearly", "every", "within", "six", "twenty-four", "months", "weeks", "year", "of the plan",
+    "Spring", "Summer", "Autumn", "Winter", "term", "2025", "2023/24", "2099/00", "TBC",
+    "to be confirmed",
 ]  # fmt: skip
 OFFICERS_WORDING = st.lists(st.sampled_from(PIECES), max_size=8).map(" ".join)
 ANY_TEXT = st.text(max_size=300)
@@ -51,6 +54,10 @@ def assert_sound(result, fy):
 @example(wording="Q1 99/00", fy=2098)
 @example(wording="March 2099 onwards", fy=2098)
 @example(wording="\x00\u202e\U0001f600 March\u200f 18 \ufeff", fy=2017)
+@example(wording="Winter 2099", fy=2017)  # December 2099 to February 2100
+@example(wording="Spring term 99/00", fy=2017)  # January to March 2100
+@example(wording="Winter term", fy=2017)  # schools have no winter term
+@example(wording="within 24 months", fy=2098)  # 31 March 2100
 def test_any_wording_reads_to_real_dates_in_order(wording, fy):
     assert_sound(parse_timeframe(wording, fy), fy)
 
