@@ -173,7 +173,7 @@ class ActionAdmin(SimpleHistoryAdmin):
     form = ActionAdminForm
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["strand", "reference", "order", "theme", "text"]}),
+        (None, {"fields": ["strand", "reference", "order", "theme", "text", "outcome"]}),
         ("Timeframe", {"fields": ["timeframe_wording", "read_as"]}),
         ("Who", {"fields": ["lead_agency", "lead_officer", "partner_agencies"]}),
         ("Completion", {"fields": ["completion_status", "completion_note"]}),

@@ -51,6 +51,7 @@ class ActionAdminForm(GovukErrorMessages, forms.ModelForm):
             "order",
             "theme",
             "text",
+            "outcome",
             "lead_agency",
             "lead_officer",
             "partner_agencies",

@@ -1,18 +1,13 @@
-"""Reading a list of people to invite from an uploaded CSV or Excel (.xlsx) file: one row per
+"""Reading a list of people to invite from an uploaded CSV or Excel (.xlsx, .xls) file: one row per
 person, with columns for the name, the e-mail address, the organisation and the role (in any
 order, headed with those words; title rows above the headings are skipped). Every row comes back
 with what is wrong with it, for the preview; nothing is sent from here."""
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from agencies.models import Agency
 from partnerships.models import Role
+from spreadsheets.reading import UnreadableFile, read_workbook
 
 from .inviting import Invitee, problems_with
 
@@ -69,57 +64,16 @@ class Row:
 
 def read_people(upload, partnership) -> list[Row]:
     """The rows of an uploaded file, each checked (``Row.problems``), or NotASpreadsheet."""
-    if upload.size > MAX_BYTES:
-        raise NotASpreadsheet(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be smaller than 2 MB"
-        )
     content = upload.read()
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx") or content[:2] == b"PK":
-        table = _xlsx_rows(content)
-    elif name.endswith(".csv") or name.endswith(".txt"):
-        table = _csv_rows(content)
-    else:
-        raise NotASpreadsheet("The file must be a CSV file (.csv) or an Excel workbook (.xlsx)")
+    try:
+        # The same reader as every upload: the size, the kind of file and zip bombs checked.
+        workbook = read_workbook(upload.name or "", content, max_bytes=MAX_BYTES)
+    except UnreadableFile as error:
+        raise NotASpreadsheet(str(error)) from None
+    sheet = workbook.sheet(None)
+    # A formula's text is never taken as a name or an address: its cell reads as empty.
+    table = [["" if cell.formula else cell.shown for cell in row] for row in sheet.rows]
     return check(_people(table), partnership)
-
-
-def _csv_rows(content: bytes) -> list[list[str]]:
-    if b"\x00" in content:
-        raise NotASpreadsheet("The file is not a CSV file: save it as CSV (comma separated)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise NotASpreadsheet("The file's characters cannot be read: save it as CSV UTF-8")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as error:
-        raise NotASpreadsheet(f"The CSV file cannot be read ({error})") from error
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise NotASpreadsheet(
-            "The file is not an Excel workbook that can be read: save it as .xlsx or CSV"
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            ["" if value is None else str(value) for value in row]
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)
-        ]
-    finally:
-        workbook.close()
 
 
 def _heading_key(text: str) -> str:

@@ -266,9 +266,9 @@ def test_an_xlsx_file_is_read_too(client, administrator, council):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("people.pdf", b"%PDF-1.4 nothing here", "must be a CSV file (.csv) or an Excel"),
-        ("people.xlsx", b"PK\x03\x04 not really a zip", "not an Excel workbook that can be read"),
-        ("people.csv", b"\x00\x01\x02binary", "not a CSV file"),
+        ("people.pdf", b"%PDF-1.4 nothing here", "is not a spreadsheet this service reads"),
+        ("people.xlsx", b"PK\x03\x04 not really a zip", "This file is not an Excel workbook"),
+        ("people.csv", b"\x00\x01\x02binary", "This file is not a CSV file"),
         ("people.csv", b"Who,Where\nAnn,Here\n", "no row of headings naming the columns"),
         ("people.csv", b"Name,E-mail,Role\n,,\n", "headings but nobody under them"),
         ("people.csv", b"", "The selected file is empty"),

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from imports.applying import import_file
-from imports.models import PlanImport
+from imports.models import ImportLayout, PlanImport
 from imports.planning import Preview
-from imports.reading import UnreadableFile, max_bytes, size_label
+from imports.reading import UnreadableFile, max_bytes, read_file, size_label
 from partnerships.context import acting_in
 from partnerships.models import Partnership
 from plans.models import AnnualPlan
@@ -36,6 +36,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the priorities, strands and themes the file names that the plan does "
             "not have (always on for a plan with no priorities yet).",
+        )
+        parser.add_argument(
+            "--sheet", help="The sheet to read (default: “Actions”, else the likeliest)."
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Show the preview and write nothing."
@@ -82,12 +85,31 @@ class Command(BaseCommand):
         # The import and its record are written together, or neither is.
         with transaction.atomic():
             try:
+                # Read as the partnership read this layout before, if it has.
+                sheet = read_file(path.name, content, sheet_name=options["sheet"])
+                layout = ImportLayout.objects.filter(fingerprint=sheet.fingerprint).first()
+                reading = {"sheet_name": sheet.sheet_name}
+                if layout is not None:
+                    reading |= {
+                        "mapping": layout.mapping,
+                        "mapping_source": "remembered",
+                        "options": layout.options,
+                    }
+                    sheet = read_file(
+                        path.name,
+                        content,
+                        sheet_name=sheet.sheet_name,
+                        mapping=layout.mapping,
+                        how="remembered",
+                    )
+                self.show_columns(sheet)
                 outcome = import_file(
                     plan,
                     path.name,
                     content,
                     add_structure=add_structure,
                     dry_run=options["dry_run"],
+                    **reading,
                 )
             except UnreadableFile as error:
                 raise CommandError(f"{path.name}: {error}") from None
@@ -110,6 +132,13 @@ class Command(BaseCommand):
                 summary=outcome.summary,
             )
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name} into “{plan}”."))
+
+    def show_columns(self, sheet):
+        where = f"sheet “{sheet.sheet_name}”, " if sheet.sheet_name else ""
+        self.stdout.write(f"Read from the {where}headings on row {sheet.header_row}:")
+        for column in sheet.columns:
+            how = f" ({column.how})" if column.how else ""
+            self.stdout.write(f"  {column.letter}: {column.label} -> {column.field_label}{how}")
 
     def show(self, preview: Preview):
         write = self.stdout.write
