@@ -6,6 +6,7 @@ from django import forms
 
 from govuk.forms import GovukErrorMessages, ModelChoiceField
 from plans.models import AnnualPlan
+from spreadsheets.reading import too_large
 
 from .columns import COLUMNS
 from .planning import quarter_choices, structure_choices, why_refused
@@ -15,8 +16,8 @@ from .reading import ACCEPTED, NOT_IMPORTED, max_bytes, size_label
 class UploadForm(GovukErrorMessages, forms.Form):
     plan = ModelChoiceField(
         queryset=AnnualPlan.objects.order_by("-financial_year", "title"),
-        help_text="The plan to import the actions into. Only a plan that is a draft or out for "
-        "consultation accepts an import.",
+        help_text="The plan to import the actions into. Any plan that is not closed accepts an "
+        "import; progress comes in only for a plan that is signed off or active.",
     )
     file = forms.FileField(
         label="Spreadsheet",
@@ -33,8 +34,8 @@ class UploadForm(GovukErrorMessages, forms.Form):
         super().__init__(*args, **kwargs)
         # Worked out per form, not at import time: the limit is a setting.
         self.fields["file"].help_text = (
-            f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}, at most {size_label(max_bytes())}. Download "
-            "the import template to see the columns."
+            f"{ACCEPTED[0].upper()}{ACCEPTED[1:]}, at most {size_label(max_bytes())}, laid out "
+            "as you keep it."
         )
 
     def clean_plan(self):
@@ -46,12 +47,9 @@ class UploadForm(GovukErrorMessages, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise forms.ValidationError(
-                f"The file is {size_label(upload.size)}: the largest file that can be imported "
-                f"is {size_label(max_bytes())}. Remove other sheets, pictures or unused rows, or "
-                "split the plan into two files."
-            )
+        refused = too_large(upload.size)
+        if refused:
+            raise forms.ValidationError(refused)
         if PurePath(upload.name).suffix.lower() not in {".xlsx", ".csv", ".xls"}:
             raise forms.ValidationError(
                 f"“{upload.name}” is not a spreadsheet this service reads: upload {ACCEPTED}."

@@ -549,7 +549,10 @@ def _proposed_source(sheet: Sheet, level: str) -> str:
 
 
 def _meaningful(sheet_name: str) -> bool:
-    return bool(sheet_name) and not re.fullmatch(r"(?i)sheet\s*\d*|data|export", sheet_name)
+    # "Actions" (the template's sheet, and many a plan's) names no priority.
+    return bool(sheet_name) and not re.fullmatch(
+        r"(?i)sheet\s*\d*|data|export|actions?", sheet_name
+    )
 
 
 def _default_name(plan: AnnualPlan) -> str:
@@ -640,6 +643,13 @@ class _Planner:
         preview.new_priorities = list(self.new_priorities.values())
         preview.new_strands = list(self.new_strands.values())
         preview.new_themes = list(self.new_themes.values())
+        if self.plan.structure_locked and any(a.kind != "unchanged" for a in preview.actions):
+            self.warnings.add(
+                None,
+                "",
+                f"“{self.plan}” is {self.plan.get_status_display().lower()}: the actions this "
+                "import adds and changes are recorded in its history as coming from this file.",
+            )
         missing = set(self.existing_ids) - set(matched)
         preview.left_alone = len(missing)
         preview.not_in_file = [action for action in self.actions if action.pk in missing]

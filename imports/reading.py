@@ -422,6 +422,12 @@ def _content_field(values: list[str]) -> str:
     return ""
 
 
+def _completion_like(values: list[str]) -> bool:
+    """Whether every value is a completion word or status name ("Done", "Complete")."""
+    words = _completion_words() | _status_names()
+    return bool(values) and all(plain(value) in words for value in values)
+
+
 def _status_names() -> set[str]:
     try:
         return {plain(status.name) for status in Completions().statuses}
@@ -443,8 +449,13 @@ def _columns(headings, used, data_rows) -> list[SourceColumn]:
         proposal, how = "", ""
         if by_heading is not None:
             proposal, how = by_heading.key, "heading"
-            # "Status" or "Progress" holding Red/Amber/Green is the RAG rating.
-            if by_content == "rag" and proposal in {"completed", "progress", "completion_note"}:
+            # "Status" or "Progress" holding Red/Amber/Green is the RAG rating; "Completed"
+            # holding "Done" or "Complete" (RAG words too) is still the completion.
+            if (
+                by_content == "rag"
+                and proposal in {"completed", "progress", "completion_note"}
+                and not _completion_like(values[:200])
+            ):
                 proposal = "rag"
             # "Status" holding sentences is the progress narrative.
             if proposal == "completed" and not by_content and values:

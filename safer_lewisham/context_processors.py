@@ -13,7 +13,7 @@ from sso.models import SingleSignOnProvider
 # another section's namespace (the dashboard is a page of the reviews app).
 SECTIONS = [
     ("dashboard", {"reviews:dashboard"}),
-    ("mine", {"actions:mine"}),
+    ("mine", {"actions:mine", "bulkupdates"}),
     ("plans", {"home", "plans", "actions", "reviews", "indicators", "consultation"}),
     ("public", {"public"}),
     ("oversight", {"oversight"}),

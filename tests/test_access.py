@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate
 from agencies import roles
+from bulkupdates.download import progress_workbook
+from bulkupdates.models import ProgressUpload
 from consultation.models import Comment
 from indicators.models import Indicator, IndicatorDefinition
 from invitations.models import Invitation, token_hash
@@ -472,6 +474,33 @@ EXPECTED = {
         MEMBER: (400, 405),
         ADMINISTRATOR: (400, 405),
     },
+    # Progress from a spreadsheet (issue point 7, docs/bulk-progress.md): people who record
+    # progress. The page lists what they may download and takes the upload (an empty POST is
+    # refused, 400). The download: the officer's and the administrator's actions; an officer
+    # who leads none of the plan's is told so (403). An upload's preview is its uploader's
+    # only (the officer's here; anyone else's 404), and confirming it without the preview's
+    # digest records nothing and shows the preview again (409).
+    "bulkupdates:start": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 400),
+        OFFICER: (200, 400),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (200, 400),
+    },
+    "bulkupdates:download": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (403, 405),
+        OFFICER: (200, 405),
+        MEMBER: (403, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "bulkupdates:upload": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (404, 404),
+        OFFICER: (200, 409),
+        MEMBER: (403, 403),
+        ADMINISTRATOR: (404, 404),
+    },
     # Admin: administrators only. A POST of an empty form saves nothing and shows the errors.
     "admin:index": {
         ANONYMOUS: (302, 302),
@@ -590,6 +619,13 @@ URL_KWARGS = {
     "oversight:xlsx": lambda site: {"slug": "opcc"},
     "oversight:csv": lambda site: {"slug": "opcc"},
     "oversight:indicator": lambda site: {"slug": "opcc", "definition": "knife-crime"},
+    # Progress from a spreadsheet: the site's plan's reporting quarter, and an upload of the
+    # officer's spreadsheet, unchanged.
+    "bulkupdates:download": lambda site: {
+        "slug": site.plan.slug,
+        "quarter": site.plan.reporting_quarter().number,
+    },
+    "bulkupdates:upload": lambda site: {"pk": matrix_upload(site).pk},
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
     "sso:start": lambda site: {"pk": unanswering_provider().pk},
@@ -634,6 +670,23 @@ def matrix_invitation(with_token=False):
         invitation.token_hash = token_hash(MATRIX_INVITATION_TOKEN)
         invitation.save()
     return MATRIX_INVITATION_TOKEN if with_token else invitation
+
+
+def matrix_upload(site):
+    """The officer's progress spreadsheet of the site's plan, uploaded unchanged, made the
+    first time a page asks for it."""
+    upload = ProgressUpload.objects.filter(filename="matrix.xlsx").first()
+    if upload is None:
+        officer = site.users[OFFICER]
+        quarter = site.plan.reporting_quarter()
+        upload = ProgressUpload.objects.create(
+            plan=site.plan,
+            quarter=quarter.number,
+            filename="matrix.xlsx",
+            content=progress_workbook(site.plan, quarter, officer),
+            uploaded_by=officer,
+        )
+    return upload
 
 
 def published(plan):

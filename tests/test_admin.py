@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from actions.models import Action, Timeframe
 from agencies import roles
-from agencies.models import Agency
+from agencies.models import Agency, AgencyAlias
 from imports.models import PlanImport
 from indicators.models import IndicatorDefinition
 from partnerships.models import OversightBody, Partnership
@@ -54,6 +54,8 @@ REGISTERED_MODELS = sorted(admin.site._registry, key=lambda model: model._meta.l
 # the update round's e-mails, by its command).
 MADE_ELSEWHERE = {
     PlanImport,
+    # What a name in a spreadsheet means: made by confirming it in an import's preview.
+    AgencyAlias,
     RoundEmail,
     AccessAttempt,
     AccessLog,
@@ -189,6 +191,8 @@ def one_of_everything(superuser):
     IndicatorValueFactory(indicator__plan=plan)
     # Imports (issue 5): the record of a spreadsheet uploaded into the plan.
     PlanImport.objects.create(plan=plan, filename="plan.xlsx", content=b"")
+    # What a name in the partnership's spreadsheets means, as confirmed in an import.
+    AgencyAlias.objects.create(alias="LBB", agency=AgencyFactory(), confirmed_by=superuser)
     # The update round (issue 7): a plan's window for a quarter and an e-mail sent in it.
     RoundEmailFactory(window__plan=plan, recipient=superuser)
     # Sign-in throttling (django-axes, docs/security.md): its records of sign-ins, which only

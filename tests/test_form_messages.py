@@ -105,6 +105,10 @@ BUILDERS = {
         "invitations.forms.ChoosePasswordForm"
     )(UserFactory.build(username="invited@example.org", email="invited@example.org"), data),
     "legal.forms.LegalPageForm": lambda data, files: _form("legal.forms.LegalPageForm")(data),
+    # Progress from a spreadsheet (bulkupdates/).
+    "bulkupdates.forms.UploadForm": lambda data, files: _form("bulkupdates.forms.UploadForm")(
+        data, files
+    ),
     "sso.admin.ProviderForm": lambda data, files: _form("sso.admin.ProviderForm")(data),
     "sso.forms.OrganisationEmailForm": lambda data, files: _form("sso.forms.OrganisationEmailForm")(
         data

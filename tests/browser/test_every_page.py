@@ -105,6 +105,8 @@ EXCUSED = {
     "invitations:preview": "reached after uploading a file (tests/browser/test_first_hour.py, "
     "which checks it with axe-core)",
     "invitations:resend": "a POST-only button on the list of invitations",
+    "bulkupdates:upload": "reached after uploading a progress spreadsheet "
+    "(tests/browser/test_bulk_progress.py, which checks it with axe-core and the HTML checker)",
     "invitations:withdraw": "a POST-only button on the list of invitations",
     "sso:start": "a partnership's single sign-on button, shown only where a provider serves "
     "it (none in the demo): tests/sso/ and tests/browser/test_single_sign_on.py",

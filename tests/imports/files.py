@@ -21,10 +21,11 @@ HEADINGS = [
 ]
 
 
-def xlsx(rows, headings=HEADINGS, *, sheet="Actions", before=(), formulas=()) -> bytes:
+def xlsx(rows, headings=HEADINGS, *, sheet="Actions", before=(), formulas=(), formats=()) -> bytes:
     """A workbook whose sheet has ``before`` rows, the heading row, then ``rows`` (lists or
     dicts by heading). ``formulas`` are (row index in ``rows``, heading, formula) written as
-    formula cells."""
+    formula cells; ``formats`` (row index, heading, number format) format cells, as a date cell
+    "mmm-yy"."""
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = sheet
@@ -37,6 +38,10 @@ def xlsx(rows, headings=HEADINGS, *, sheet="Actions", before=(), formulas=()) ->
     for index, heading, formula in formulas:
         cell = worksheet.cell(row=first + index, column=list(headings).index(heading) + 1)
         cell.value = formula  # openpyxl stores a string starting with "=" as a formula
+    for index, heading, number_format in formats:
+        worksheet.cell(
+            row=first + index, column=list(headings).index(heading) + 1
+        ).number_format = number_format
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

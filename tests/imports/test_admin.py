@@ -106,10 +106,10 @@ def test_a_preview_with_problems_lists_them_and_offers_no_confirmation(admin, pl
     response = admin.get(upload(admin, plan, content)["Location"])
 
     page = text_of(response)
-    assert "1 problem: nothing can be imported yet" in page
+    assert "1 problem, on 1 row: nothing can be imported yet" in page
     assert "Row 3, Strand" in page
     assert "the priority “Violence” has no strand “Modern slavery”" in page
-    assert "Fix these in the spreadsheet and upload it again" in page
+    assert "fix the spreadsheet and upload it again" in page
     assert "Confirm import" not in page
 
 
@@ -137,7 +137,7 @@ def test_the_preview_shows_warnings_changes_and_columns_not_imported(admin, plan
         theme=None,
         lead_agency=agencies["council"],
     )
-    headings = ["Reference", "Priority", "Strand", "Action", "Lead agency", "RAG this quarter"]
+    headings = ["Reference", "Priority", "Strand", "Action", "Lead agency", "Budget"]
     content = xlsx(
         [
             [
@@ -146,7 +146,7 @@ def test_the_preview_shows_warnings_changes_and_columns_not_imported(admin, plan
                 "Violence against women and girls",
                 "Open day.",
                 "Met Police",
-                "Red",
+                "£500",
             ],
             [
                 "1.2",
@@ -165,7 +165,7 @@ def test_the_preview_shows_warnings_changes_and_columns_not_imported(admin, plan
     assert "1 changed action" in page
     assert "Lead agency Lewisham Council Met Police" in page
     assert "matched “Lewisham Councill” to “Lewisham Council”" in page
-    assert "Columns not imported: RAG this quarter." in page
+    assert "Columns not imported: Budget." in page
 
 
 def test_confirming_after_the_plan_changed_shows_the_new_preview_and_writes_nothing(admin, plan):
@@ -206,18 +206,27 @@ def test_a_file_too_large_is_refused_on_the_form(admin, plan, settings):
     response = upload(admin, plan, xlsx([row()]))
 
     assert response.status_code == 400
-    assert "the largest file that can be imported is 1 KB" in text_of(response)
+    assert "the largest file that can be uploaded is 1 KB" in text_of(response)
     assert PlanImport.objects.count() == 0
 
 
-def test_a_signed_off_plan_is_refused_on_the_form(admin, plan):
-    type(plan).objects.filter(pk=plan.pk).update(status="signed_off")
+def test_a_closed_plan_is_refused_on_the_form(admin, plan):
+    type(plan).objects.filter(pk=plan.pk).update(status="closed")
 
     response = upload(admin, plan, xlsx([row()]))
 
     assert response.status_code == 400
-    assert "its structure changes only in admin, one action at a time" in text_of(response)
+    assert "is closed: nothing can be imported into it" in text_of(response)
     assert PlanImport.objects.count() == 0
+
+
+def test_a_signed_off_plan_accepts_an_upload(admin, plan):
+    type(plan).objects.filter(pk=plan.pk).update(status="signed_off")
+
+    response = upload(admin, plan, xlsx([row()]))
+
+    assert response.status_code == 302
+    assert "Confirm import" in text_of(admin.get(response["Location"]))
 
 
 def test_add_structure_creates_what_the_plan_lacks(admin, plan):
@@ -257,12 +266,15 @@ def test_the_template_downloads_as_a_workbook_with_the_headings(admin):
         "Theme",
         "Action",
         "Sub-items",
+        "Outcome or measure",
         "Lead agency",
         "Lead officer",
         "Partners",
         "Timeframe",
+        "RAG rating",
         "Completed",
         "Completion note",
+        "Progress",
     ]
     guide = " ".join(
         str(value)
@@ -270,7 +282,7 @@ def test_the_template_downloads_as_a_workbook_with_the_headings(admin):
         for value in row
         if value
     )
-    assert "✓ √ ✔" in guide
+    assert "A tick (✓), “Yes”, “Complete”" in guide
     assert "Sub-items" in guide
 
 

@@ -105,10 +105,28 @@ def test_an_unknown_plan_or_missing_file_is_an_error(plan, tmp_path):
         run(str(tmp_path / "missing.xlsx"), "--plan", plan.slug)
 
 
-def test_a_signed_off_plan_refuses_the_import(plan, spreadsheet):
+def test_a_closed_plan_refuses_the_import(plan, spreadsheet):
+    type(plan).objects.filter(pk=plan.pk).update(status="closed")
+
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problem"):
+        call_command(
+            "import_plan",
+            spreadsheet(xlsx([row()])),
+            "--plan",
+            plan.slug,
+            stdout=StringIO(),
+            stderr=err,
+        )
+
+    assert "is closed: nothing can be imported into it" in err.getvalue()
+    assert Action.objects.count() == 0
+
+
+def test_an_active_plan_accepts_the_import(plan, spreadsheet):
     type(plan).objects.filter(pk=plan.pk).update(status="active")
 
-    with pytest.raises(CommandError):
-        run(spreadsheet(xlsx([row()])), "--plan", plan.slug)
+    run(spreadsheet(xlsx([row()])), "--plan", plan.slug)
 
-    assert Action.objects.count() == 0
+    assert Action.objects.count() == 1

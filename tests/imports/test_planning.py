@@ -18,8 +18,9 @@ def preview(plan, rows, *, add_structure=False, headings=HEADINGS, kind="xlsx"):
     return preview_file(plan, f"plan.{kind}", content, add_structure=add_structure)
 
 
-def imported(plan, rows, *, add_structure=False, headings=HEADINGS):
-    outcome = import_file(plan, "plan.xlsx", xlsx(rows, headings), add_structure=add_structure)
+def imported(plan, rows, *, add_structure=False, headings=HEADINGS, formats=()):
+    content = xlsx(rows, headings, formats=formats)
+    outcome = import_file(plan, "plan.xlsx", content, add_structure=add_structure)
     assert outcome.imported, [str(p) for p in outcome.preview.problems]
     return outcome
 
@@ -65,7 +66,7 @@ def test_an_unknown_completion_is_a_problem_listing_what_is_accepted(plan):
 
     [problem] = problems(result)
     assert problem.startswith("Row 2, Completed: “Maybe” is not a completion this service knows.")
-    assert "In progress, Complete, Complete with caveats" in problem
+    assert "“In progress”, “Complete”, “Complete with caveats”" in problem
 
 
 # --- agencies and people ----------------------------------------------------------------------
@@ -119,9 +120,11 @@ def test_an_agency_spelled_slightly_differently_is_matched_with_a_warning(plan, 
 def test_an_unknown_agency_is_a_problem(plan, agencies):
     result = preview(plan, [row(lead_agency="Lewisham Fire Station")])
 
-    [problem] = problems(result)
-    assert problem.startswith("Row 2, Lead agency: no agency called “Lewisham Fire Station”.")
-    assert problem.endswith("Add it in admin under Agencies, or correct the spelling.")
+    assert problems(result) == [
+        "Row 2, Lead agency: “Lewisham Fire Station” is not an organisation of this partnership. "
+        "Choose it below, or add it."
+    ]
+    assert list(result.unknown_organisations) == ["Lewisham Fire Station"]
 
 
 def test_a_lead_officer_is_found_by_full_name_username_or_email(plan, daniel):
@@ -151,23 +154,27 @@ def test_an_unknown_lead_officer_is_imported_without_one_and_a_warning(plan):
 # --- timeframes, sub-items, references ----------------------------------------------------------
 
 
-def test_an_excel_date_in_the_timeframe_column_becomes_wording_the_reader_understands(plan):
+def test_an_excel_date_in_the_timeframe_column_is_imported_as_the_text_it_shows(plan):
     result = imported(
         plan,
         [
             row(action="One.", timeframe=datetime(2018, 3, 31)),
-            row(action="Two.", timeframe="Sept 17 March 18 "),
+            row(action="Two.", timeframe=datetime(2018, 3, 31)),
+            row(action="Three.", timeframe="Sept 17 March 18 "),
+            row(action="Four.", timeframe=1.5),
         ],
+        formats=[(0, "Timeframe", "mmm-yy"), (1, "Timeframe", "dd/mm/yyyy")],
     )
 
-    one, two = Action.objects.order_by("order")
-    assert one.timeframe.wording == "31 March 2018"
+    one, two, three, four = Action.objects.order_by("order")
+    assert one.timeframe.wording == "Mar-18"
     assert one.timeframe.due_date == date(2018, 3, 31)
-    assert one.timeframe.understood
-    assert two.timeframe.wording == "Sept 17 March 18"
-    assert warnings(result.preview) == [
-        "Row 2, Timeframe: the cell holds a date; it is imported as the wording “31 March 2018”."
-    ]
+    assert two.timeframe.wording == "31/03/2018"
+    assert two.timeframe.due_date == date(2018, 3, 31)
+    assert one.timeframe.understood and two.timeframe.understood
+    assert three.timeframe.wording == "Sept 17 March 18"
+    assert four.timeframe.wording == "1.5"  # a number cell, as the text it shows
+    assert not any("holds a date" in warning for warning in warnings(result.preview))
 
 
 @pytest.mark.parametrize(
@@ -404,7 +411,8 @@ def test_with_add_structure_missing_priorities_strands_and_themes_are_created(pl
         ("Online hate", 1),
     ]
     assert list(plan.themes.values_list("name", flat=True)) == ["Prevention", "Awareness raising"]
-    assert result.summary | {} == {
+    assert result.summary == {
+        "rows_read": 3,
         "priorities_created": 1,
         "strands_created": 2,
         "themes_created": 1,
@@ -412,6 +420,8 @@ def test_with_add_structure_missing_priorities_strands_and_themes_are_created(pl
         "actions_changed": 0,
         "actions_unchanged": 0,
         "actions_left_alone": 0,
+        "progress_recorded": 0,
+        "progress_unchanged": 0,
     }
     strand = Strand.objects.get(title="Online hate")
     assert strand.history.first().history_change_reason == "Imported from plan.xlsx"
@@ -426,16 +436,28 @@ def test_a_missing_row_value_is_a_problem(plan):
     ]
 
 
-@pytest.mark.parametrize("status", ["signed_off", "active", "closed"])
-def test_a_signed_off_plan_refuses_imports(plan, status):
-    AnnualPlan.objects.filter(pk=plan.pk).update(status=status)
+def test_a_closed_plan_refuses_imports(plan):
+    AnnualPlan.objects.filter(pk=plan.pk).update(status="closed")
     plan.refresh_from_db()
 
     result = preview(plan, [row()])
 
-    [problem] = problems(result)
-    assert "its structure changes only in admin, one action at a time" in problem
+    assert problems(result) == [
+        "“Safer Example Plan 18-19” is closed: nothing can be imported into it. Import into "
+        "this year's plan, or reopen this one in admin."
+    ]
     assert not result.can_import
+
+
+@pytest.mark.parametrize("status", ["signed_off", "active"])
+def test_a_signed_off_or_active_plan_accepts_imports(plan, status):
+    """A partnership may move to the service mid-year with its plan already signed off."""
+    AnnualPlan.objects.filter(pk=plan.pk).update(status=status)
+    plan.refresh_from_db()
+
+    imported(plan, [row()])
+
+    assert Action.objects.count() == 1
 
 
 @pytest.mark.parametrize("status", ["draft", "consultation"])

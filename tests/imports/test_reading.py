@@ -9,8 +9,8 @@ from zipfile import ZIP_DEFLATED, ZipFile
 import pytest
 from openpyxl import Workbook
 
-from imports import reading
 from imports.reading import UnreadableFile, looks_like_formula, read_file
+from spreadsheets import reading as spreadsheets_reading
 from tests.imports.files import csv_file, row, xlsx
 
 
@@ -110,24 +110,45 @@ def test_text_is_trimmed_of_spaces_and_non_breaking_spaces():
 
 
 def test_other_columns_are_listed_as_not_imported():
+    headings = ["Priority", "Strand", "Action", "Budget", "Funding source"]
+
+    sheet = read_file(
+        "plan.xlsx",
+        xlsx([["Violence", "VAWG", "Open day.", "£5,000", "Home Office"]], headings),
+    )
+
+    assert sheet.ignored_headings == ["Budget", "Funding source"]
+    assert "Home Office" not in sheet.rows[0].values.values()
+
+
+def test_our_own_exports_rag_and_latest_update_columns_are_read_as_rag_and_progress():
     headings = ["Priority", "Strand", "Action", "RAG this quarter", "Latest update"]
 
     sheet = read_file(
         "plan.xlsx", xlsx([["Violence", "VAWG", "Open day.", "Red", "Late."]], headings)
     )
 
-    assert sheet.ignored_headings == ["RAG this quarter", "Latest update"]
-    assert "Red" not in sheet.rows[0].values.values()
+    assert sheet.ignored_headings == []
+    assert sheet.rows[0].values["rag"] == "Red"
+    assert sheet.rows[0].values["progress"] == "Late."
 
 
-def test_dates_and_numbers_keep_their_type():
-    content = xlsx([row(reference=1.5, timeframe=datetime(2018, 3, 31), completed=True)])
+def test_dates_and_numbers_are_read_as_the_text_the_spreadsheet_shows():
+    content = xlsx(
+        [
+            row(reference=1.5, timeframe=datetime(2018, 3, 31), completed=True),
+            row(reference=2, timeframe=datetime(2018, 3, 31)),
+            row(reference=3, timeframe=date(2018, 3, 31)),
+        ],
+        formats=[(0, "Timeframe", "mmm-yy"), (1, "Timeframe", "dd/mm/yyyy")],
+    )
 
-    values = read_file("plan.xlsx", content).rows[0].values
+    first, second, third = (r.values for r in read_file("plan.xlsx", content).rows)
 
-    assert values["reference"] == 1.5
-    assert values["timeframe"] == date(2018, 3, 31)
-    assert values["completed"] is True
+    assert (first["reference"], first["timeframe"], first["completed"]) == ("1.5", "Mar-18", True)
+    assert (second["reference"], second["timeframe"]) == ("2", "31/03/2018")
+    # A date without a format of its own (openpyxl's "yyyy-mm-dd") shows as Excel shows it.
+    assert third["timeframe"] == "2018-03-31"
 
 
 def test_a_csv_is_read_as_utf8_with_or_without_a_byte_order_mark():
@@ -207,8 +228,8 @@ def test_text_starting_with_an_equals_sign_is_a_problem_in_a_csv():
     [problem] = read_file("plan.csv", content).problems.as_list()
 
     assert str(problem) == (
-        "Row 3, Action: starts with “=”, which a spreadsheet would run as a formula. Remove the "
-        "formula, or type the text without it."
+        'Row 3, Action: holds a formula, “=HYPERLINK("http://evil.example","Click…”, which a '
+        "spreadsheet would run. Remove the formula, or type the text without it."
     )
 
 
@@ -231,12 +252,34 @@ def test_text_our_exports_neutralised_is_read_back_as_text():
         assert sheet.rows[0].get("action") == "=Not a formula"
 
 
-def test_two_columns_for_the_same_field_are_refused():
-    with pytest.raises(UnreadableFile, match="Two columns are headed “Action” and “Action text”"):
-        read_file(
-            "plan.xlsx",
-            xlsx([["Violence", "VAWG", "A", "B"]], ["Priority", "Strand", "Action", "Action text"]),
-        )
+def test_a_second_column_headed_for_the_same_field_is_proposed_not_imported():
+    sheet = read_file(
+        "plan.xlsx",
+        xlsx([["Violence", "VAWG", "A", "B"]], ["Priority", "Strand", "Action", "Action text"]),
+    )
+
+    assert [(column.label, column.field) for column in sheet.columns] == [
+        ("Priority", "priority"),
+        ("Strand", "strand"),
+        ("Action", "action"),
+        ("Action text", ""),
+    ]
+    assert sheet.ignored_headings == ["Action text"]
+    assert not sheet.problems
+    assert sheet.rows[0].get("action") == "A"
+
+
+def test_a_mapping_that_reads_two_columns_as_one_field_is_a_problem():
+    sheet = read_file(
+        "plan.xlsx",
+        xlsx([["Violence", "VAWG", "A", "B"]], ["Priority", "Strand", "Action", "Action text"]),
+        mapping={"0": "priority", "1": "strand", "2": "action", "3": "action"},
+    )
+
+    assert [str(problem) for problem in sheet.problems.as_list()] == [
+        "Two columns, “Action” and “Action text”, are read as Action. Choose “Not imported” or "
+        "another field for one of them."
+    ]
 
 
 def one_cell_rows(count: int) -> bytes:
@@ -270,20 +313,20 @@ def with_declared_size(content: bytes, size: str) -> bytes:
 def test_a_sheet_of_too_many_rows_is_refused_having_read_no_more_than_the_limit(monkeypatch):
     """Reading stops at the limit, keeping a cell per cell of the file: a sheet of 60,000
     one-cell rows (300 KB) once cost 6 million cells, padded to 100 columns each."""
-    monkeypatch.setattr(reading, "MAX_SHEET_ROWS", 1000)
+    monkeypatch.setattr(spreadsheets_reading, "MAX_SHEET_ROWS", 1000)
     cells = []
-    made = reading._Cell
+    made = spreadsheets_reading._xlsx_cell
 
-    def counted(*args, **kwargs):
-        cells.append(made(*args, **kwargs))
+    def counted(cell):
+        cells.append(made(cell))
         return cells[-1]
 
-    monkeypatch.setattr(reading, "_Cell", counted)
+    monkeypatch.setattr(spreadsheets_reading, "_xlsx_cell", counted)
 
     with pytest.raises(UnreadableFile) as refusal:
         read_file("plan.xlsx", one_cell_rows(1500))
 
-    assert str(refusal.value).startswith("The sheet has more than 1,000 rows.")
+    assert str(refusal.value).startswith("The sheet “Actions” has more than 1,000 rows.")
     assert len(cells) <= 1000
 
 

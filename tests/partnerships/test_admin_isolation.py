@@ -129,9 +129,9 @@ def test_an_import_finds_only_the_partnerships_people(whole_demo):
 
 
 def test_an_import_finds_only_the_partnerships_agencies(whole_demo):
-    from imports.planning import AgencyMatcher
+    from imports.organisations import Organisations
 
     with acting_in(Partnership.objects.get(slug="lewisham")):
-        agencies = AgencyMatcher()
-        assert agencies.match("Lewisham Council")[0].slug == "lewisham-council"
-        assert agencies.match("Eastmere Council (fictional)")[0] is None
+        organisations = Organisations()
+        assert organisations.find("Lewisham Council").agency.slug == "lewisham-council"
+        assert organisations.find("Eastmere Council (fictional)").agency is None
