@@ -23,6 +23,7 @@ from govuk import svg
 from plans.models import AnnualPlan
 from plans.quarters import Quarter
 from plans.ratings import RAG_ORDER, RAG_RATINGS
+from spreadsheets.writing import put_text
 
 from .columns import COLUMNS, HIDDEN, NO, READ, YES, fingerprint, same_text
 
@@ -30,9 +31,6 @@ SHEET = "Progress"
 LISTS_SHEET = "Lists"
 HELP_SHEET = "How to fill this in"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _colour(hex_colour: str) -> str:
@@ -258,11 +256,6 @@ def _help(sheet, plan, quarter, user, completions):
 def _put(cell, value):
     """A value in a cell, text always as text: a leading "=" must not make a formula."""
     if isinstance(value, str):
-        value = same_text(value)
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+        return put_text(cell, same_text(value))
+    cell.value = value
     return cell

@@ -60,7 +60,7 @@ class UploadForm(GovukErrorMessages, forms.Form):
 FIELD_CHOICES = [(NOT_IMPORTED, "Not imported"), *((c.key, c.heading) for c in COLUMNS)]
 
 
-class ReadingForm(forms.Form):
+class ReadingForm(GovukErrorMessages, forms.Form):
     """How the preview reads the file: the sheet, the field of every column, where priorities
     and strands come from, and the quarter of the progress. One select per column: it works
     without JavaScript, and "Read the file again" shows the preview it gives."""
@@ -83,6 +83,9 @@ class ReadingForm(forms.Form):
                 initial=column.field,
                 required=False,
                 help_text=f"For example: {samples}" if samples else "No values under it.",
+                error_messages={
+                    "invalid_choice": f"Choose one of the fields listed for column {column.letter}"
+                },
             )
         self.fields["priority_from"] = forms.ChoiceField(
             label="Each action's priority",
@@ -157,7 +160,7 @@ class ReadingForm(forms.Form):
 NEW_ORGANISATION = "new"
 
 
-class OrganisationsForm(forms.Form):
+class OrganisationsForm(GovukErrorMessages, forms.Form):
     """The organisations the file names that the partnership does not know (choose one, or add
     it), and those matched by initials or a close spelling (confirm). What is chosen is
     remembered for the partnership's later imports."""
@@ -180,6 +183,9 @@ class OrganisationsForm(forms.Form):
                 label=f"“{name}” is",
                 choices=choices,
                 required=False,
+                error_messages={
+                    "invalid_choice": f"Choose one of the organisations listed for “{name}”"
+                },
             )
         for number, (name, found) in enumerate(self.guessed):
             self.fields[f"guessed_{number}"] = forms.BooleanField(

@@ -298,6 +298,10 @@ class Organisations:
             )
             return tuple(dict.fromkeys(ranked))[:MAX_SUGGESTIONS]
         words = {word for word in full.split() if len(word) > 1 and word not in COMMON_WORDS}
+        if not words:
+            # A name of common words alone ("Council", "Police", "Fire Service") means the
+            # partnership's organisation of that kind: offer the ones with those words.
+            words = {word for word in full.split() if len(word) > 3}
         spelling = difflib.SequenceMatcher(autojunk=False)
         spelling.set_seq2(full)
         scored = []

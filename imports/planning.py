@@ -157,8 +157,18 @@ FIELD_COLUMNS = {
 }
 
 
+class _Planned:
+    """A row's plan for something that may exist already: new, changed or unchanged."""
+
+    @property
+    def kind(self) -> str:
+        if self.existing is None:
+            return "new"
+        return "changed" if self.changes else "unchanged"
+
+
 @dataclass
-class PlannedProgress:
+class PlannedProgress(_Planned):
     """A row's RAG rating, completion and narrative, as the action's progress update for the
     quarter the preview names: recorded through the progress form's own code path
     (actions.progress.record_progress)."""
@@ -172,18 +182,12 @@ class PlannedProgress:
     changes: list[FieldChange] = field(default_factory=list)
 
     @property
-    def kind(self) -> str:
-        if self.existing is None:
-            return "new"
-        return "changed" if self.changes else "unchanged"
-
-    @property
     def rating(self):
         return rag_rating(self.rag_rating)
 
 
 @dataclass
-class PlannedAction:
+class PlannedAction(_Planned):
     """One row of the file as it will be imported: a new action, or an existing one (changed
     or not). ``values`` holds only the fields the file sets."""
 
@@ -195,12 +199,6 @@ class PlannedAction:
     changes: list[FieldChange] = field(default_factory=list)
     progress: PlannedProgress | None = None
     saved: Action | None = None  # a new action, once the import has created it
-
-    @property
-    def kind(self) -> str:
-        if self.existing is None:
-            return "new"
-        return "changed" if self.changes else "unchanged"
 
     @property
     def records_progress(self) -> bool:

@@ -400,8 +400,9 @@ def _completion_words() -> set[str]:
     return _COMPLETION_WORDS
 
 
-def _content_field(values: list[str]) -> str:
-    """The field a column's values look like, or "" when they say nothing clear."""
+def _content_field(values: list[str], completion_words: set[str]) -> str:
+    """The field a column's values look like, or "" when they say nothing clear;
+    ``completion_words`` are the words (and the partnership's status names) of a completion."""
     if not values:
         return ""
     share = len(values)
@@ -411,7 +412,7 @@ def _content_field(values: list[str]) -> str:
 
     if most(lambda v: read_rag(v) is not None and len(v) <= 20):
         return "rag"
-    if most(lambda v: plain(v) in _completion_words() or plain(v) in _status_names()):
+    if most(lambda v: plain(v) in completion_words):
         return "completed"
     if most(lambda v: bool(_REFERENCE.match(v))):
         return "reference"
@@ -422,10 +423,9 @@ def _content_field(values: list[str]) -> str:
     return ""
 
 
-def _completion_like(values: list[str]) -> bool:
+def _completion_like(values: list[str], completion_words: set[str]) -> bool:
     """Whether every value is a completion word or status name ("Done", "Complete")."""
-    words = _completion_words() | _status_names()
-    return bool(values) and all(plain(value) in words for value in values)
+    return bool(values) and all(plain(value) in completion_words for value in values)
 
 
 def _status_names() -> set[str]:
@@ -438,6 +438,7 @@ def _status_names() -> set[str]:
 def _columns(headings, used, data_rows) -> list[SourceColumn]:
     columns = []
     taken: set[str] = set()
+    completion_words = _completion_words() | _status_names()  # one query for the whole sheet
     for index in used:
         values = [
             str(row[index].shown)
@@ -445,7 +446,7 @@ def _columns(headings, used, data_rows) -> list[SourceColumn]:
             if index < len(row) and not row[index].empty and not row[index].formula
         ]
         by_heading = column_for(headings[index]) if headings[index] else None
-        by_content = _content_field(values[:200])
+        by_content = _content_field(values[:200], completion_words)
         proposal, how = "", ""
         if by_heading is not None:
             proposal, how = by_heading.key, "heading"
@@ -454,7 +455,7 @@ def _columns(headings, used, data_rows) -> list[SourceColumn]:
             if (
                 by_content == "rag"
                 and proposal in {"completed", "progress", "completion_note"}
-                and not _completion_like(values[:200])
+                and not _completion_like(values[:200], completion_words)
             ):
                 proposal = "rag"
             # "Status" holding sentences is the progress narrative.

@@ -21,6 +21,10 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from actions.filters import MyActionsFilter
+from agencies.models import Agency
+from imports.organisations import Found
+from imports.planning import propose_options
+from imports.reading import read_file
 from tests.django_messages import django_default
 from tests.factories import AnnualPlanFactory, IndicatorFactory, UserFactory
 
@@ -87,6 +91,10 @@ BUILDERS = {
         data
     ),
     "imports.forms.UploadForm": lambda data, files: _form("imports.forms.UploadForm")(data, files),
+    "imports.forms.ReadingForm": lambda data, files: _reading_form(data),
+    "imports.forms.OrganisationsForm": lambda data, files: _form("imports.forms.OrganisationsForm")(
+        data, unknown={"LBB": Found(None, "", "")}, guessed={}, agencies=Agency.objects.none()
+    ),
     "indicators.forms.IndicatorValueForm": lambda data, files: _form(
         "indicators.forms.IndicatorValueForm"
     )(data, indicator=IndicatorFactory(), quarter_label="Q3 2017-18"),
@@ -119,6 +127,15 @@ BUILDERS = {
 
 def _form(name):
     return project_forms()[name]
+
+
+def _reading_form(data):
+    """The import preview's form, for a small file read into a plan."""
+    sheet = read_file("plan.csv", b"Ref,Action,Lead\n1,Do it,Police\n")
+    plan = _plan()
+    return _form("imports.forms.ReadingForm")(
+        data, sheet=sheet, plan=plan, options=propose_options(sheet, plan)
+    )
 
 
 # Odd data, put into every field of a form at once.

@@ -31,13 +31,13 @@ from plans.ratings import (
     IndicatorRating,
     indicator_rating,
 )
+from spreadsheets.writing import FORMULA_STARTS, put_text
 
 from ..figures import ActionRow, Breakdown, Figures, QuarterlyReview
 
 MOVEMENT_LABELS = {"improved": "Improved", "worsened": "Worsened", "same": "No change", None: ""}
 
 # Characters that make Excel (or another spreadsheet) read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _local_day(moment: datetime | None) -> date | None:
@@ -147,11 +147,7 @@ def _set(cell, value):
     """Put a value in a cell, text always as text: a leading "=" must not make a formula, nor
     "#N/A" an error."""
     if isinstance(value, str):
-        value = _clean(value)
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
+        put_text(cell, _clean(value))
     else:
         cell.value = value
         if isinstance(value, date):

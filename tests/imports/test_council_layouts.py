@@ -549,3 +549,32 @@ def test_a_layout_confirmed_once_is_read_the_same_way_next_time(admin, draft_pla
     assert "read as this partnership's earlier import of the same layout" in page.content.decode()
     assert [c.field for c in page.context["sheet"].columns][0] == ""
     assert reverse("admin:imports_planimport_upload") in page.content.decode()
+
+
+def _many_rows(count: int) -> bytes:
+    rows = [
+        Title("Safer Bexley – action plan 2024-25"),
+        BLANK,
+        ["", "Activity", "Lead Partner", "Target Date", "RAG", "Update"],
+        councils.Band("Reducing violence"),
+    ]
+    for number in range(1, count + 1):
+        rows.append(
+            [str(number), f"Action number {number}", "Met / Probation", "Mar-25", "Amber.", "Slow."]
+        )
+    return councils.xlsx(("Plan", rows))
+
+
+def test_the_previews_queries_do_not_grow_with_the_rows(active_plan, django_assert_max_num_queries):
+    """A preview reads the plan, its organisations, people and statuses once, whatever the
+    file's length: ten times the rows is not one more query."""
+    import django.db
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(django.db.connection) as few:
+        small = preview(active_plan, _many_rows(10))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = preview(active_plan, _many_rows(100))
+
+    assert len(small.created) == 10 and len(large.created) == 100
+    assert len(large.progress) == 100

@@ -451,3 +451,13 @@ def test_finding_and_splitting_never_fail_for_any_text(london, text):
         assert found.agency is not None or found.message
         assert found.agency is None or found.how
         assert len(found.suggestions) <= 5
+
+
+def test_a_name_of_common_words_alone_is_offered_the_partnerships_organisations_of_that_kind(db):
+    council = AgencyFactory(name="Lewisham Council", slug="lewisham-council")
+    AgencyFactory(name="Metropolitan Police Service", short_name="Met Police", slug="met")
+
+    found = Organisations().find("Council")
+
+    assert found.agency is None
+    assert found.suggestions == (council,)
