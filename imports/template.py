@@ -35,8 +35,10 @@ def build_template() -> bytes:
     guide["A1"].font = Font(bold=True, size=14)
     for line in (
         "Write one action per row on the “Actions” sheet, under its heading row. Empty rows are "
-        "skipped. Columns with other headings are not imported, so a spreadsheet exported "
-        "from a quarterly review can be imported as it is.",
+        "skipped. Only the Action column is needed: the preview proposes a priority and strand "
+        "for a file without them, and lets you choose what every column is read as, so the "
+        "partnership's own spreadsheet, or one exported from a quarterly review, can be imported "
+        "as it is.",
         "The import first shows a preview of what it will create and change, and every problem "
         "with its row number. Nothing is written until you confirm it, and then it is all "
         "written or none of it.",

@@ -149,6 +149,8 @@ def axe_check():
     """Run axe-core in the page against WCAG 2.2 A and AA; return the violations."""
 
     def check(page):
+        # A page a click has just asked for is checked once it has loaded, not while it loads.
+        page.wait_for_load_state()
         # Evaluated rather than added as a <script> tag: the Content Security Policy refuses
         # inline scripts, and Playwright's evaluation is not subject to it.
         page.evaluate(AXE_SOURCE)

@@ -61,10 +61,12 @@ def test_an_administrator_imports_an_exported_plan_into_an_empty_plan(
     expect(summary.get_by_role("row", name="Strands created")).to_contain_text("3")
     expect(summary.get_by_role("row", name="Themes created")).to_contain_text("4")
     expect(page.get_by_role("heading", name="37 new actions")).to_be_visible()
-    warning = page.locator("#warnings tbody tr")
-    expect(warning).to_have_count(1)
-    expect(warning).to_contain_text("Row 2, Lead agency")
-    expect(warning).to_contain_text("matched “Lewisham Councill” to “Lewisham Council”")
+    warnings = page.locator("#warnings tbody tr")
+    expect(warnings).to_have_count(2)
+    # The export's RAG and latest update columns wait for the plan to be signed off.
+    expect(warnings.first).to_contain_text("are not imported. This plan is still a draft")
+    expect(warnings.last).to_contain_text("Row 2, Lead agency")
+    expect(warnings.last).to_contain_text("matched “Lewisham Councill” to “Lewisham Council”")
     assert Action.objects.filter(strand__priority__plan=empty).count() == 0
 
     page.get_by_role("button", name="Confirm import").click()

@@ -121,6 +121,10 @@ def test_an_officer_turns_it_on_signs_in_with_a_recovery_code_and_turns_it_off(
 
     page.get_by_role("link", name="Two-factor authentication").click()
     page.get_by_role("link", name="Turn off two-factor authentication").click()
+    # The page that asks, loaded, before it is checked.
+    expect(
+        page.get_by_role("heading", level=1, name="Turn off two-factor authentication")
+    ).to_be_visible()
     assert axe_check(page) == []
     type_the_code(page, "officer", button="Turn off two-factor authentication")
     expect(page.get_by_text("Two-factor authentication is off").first).to_be_visible()
