@@ -87,10 +87,12 @@ class ReadingForm(GovukErrorMessages, forms.Form):
                     "invalid_choice": f"Choose one of the fields listed for column {column.letter}"
                 },
             )
+        self.proposed = options
         self.fields["priority_from"] = forms.ChoiceField(
             label="Each action's priority",
             choices=structure_choices(sheet, "priority"),
             initial=options.priority_from,
+            error_messages=_where_from("priority"),
         )
         self.fields["priority_name"] = forms.CharField(
             label="The priority's name, if one name for every action",
@@ -102,12 +104,20 @@ class ReadingForm(GovukErrorMessages, forms.Form):
             label="Each action's strand",
             choices=structure_choices(sheet, "strand"),
             initial=options.strand_from,
+            error_messages=_where_from("strand"),
         )
         self.fields["strand_name"] = forms.CharField(
             label="The strand's name, if one name for every action",
             required=False,
             max_length=200,
             initial=options.strand_name,
+        )
+        self.fields["theme_from"] = forms.ChoiceField(
+            label="Each action's theme",
+            choices=structure_choices(sheet, "theme"),
+            initial=options.theme_from,
+            required=False,
+            error_messages=_where_from("theme"),
         )
         quarters = quarter_choices(plan)
         if quarters:
@@ -130,7 +140,14 @@ class ReadingForm(GovukErrorMessages, forms.Form):
 
     @property
     def option_fields(self):
-        names = ("priority_from", "priority_name", "strand_from", "strand_name", "quarter")
+        names = (
+            "priority_from",
+            "priority_name",
+            "strand_from",
+            "strand_name",
+            "theme_from",
+            "quarter",
+        )
         return [self[name] for name in names if name in self.fields]
 
     def clean(self):
@@ -153,8 +170,14 @@ class ReadingForm(GovukErrorMessages, forms.Form):
             "priority_name": data.get("priority_name", "").strip(),
             "strand_from": data["strand_from"],
             "strand_name": data.get("strand_name", "").strip(),
+            "theme_from": data.get("theme_from") or self.proposed.theme_from,
             "quarter": data.get("quarter"),
         }
+
+
+def _where_from(level: str) -> dict:
+    message = f"Select where each action's {level} comes from"
+    return {"required": message, "invalid_choice": message}
 
 
 NEW_ORGANISATION = "new"

@@ -434,11 +434,6 @@ def sub_items(text: str) -> tuple[list[tuple[str, str]], str]:
     return [(label, text) for label, text in items], ""
 
 
-def split_partners(text: str) -> list[str]:
-    parts = re.split(r"[;\n]", text) if re.search(r"[;\n]", text) else text.split(",")
-    return [part.strip() for part in parts if part.strip()]
-
-
 # --- planning -----------------------------------------------------------------------------------
 
 
@@ -469,6 +464,7 @@ class ImportOptions:
     priority_name: str = ""
     strand_from: str = "column"  # the same, or "same": named as its priority
     strand_name: str = ""
+    theme_from: str = "column"  # "column", "band1".."band3", or "none"
     quarter: int | None = None
 
     def as_dict(self) -> dict:
@@ -484,13 +480,15 @@ class ImportOptions:
 
 
 def structure_choices(sheet: Sheet, level: str) -> list[tuple[str, str]]:
-    """The sources a priority (``level`` "priority") or strand can come from in this sheet."""
+    """The sources a priority, strand or theme (``level``) can come from in this sheet."""
     choices = []
     if sheet.has(level):
         choices.append(("column", f"The column “{sheet.heading(level)}”"))
     for number in range(1, sheet.band_levels + 1):
         which = f"the {BAND_NAMES[number]} " if sheet.band_levels > 1 else "the "
         choices.append((f"band{number}", f"From {which}rows that head each group of actions"))
+    if level == "theme":
+        return [*choices, ("none", "No theme")]
     if sheet.sheet_name:
         choices.append(("sheet", f"The sheet's name, “{sheet.sheet_name}”"))
     if level == "strand":
@@ -508,7 +506,7 @@ def propose_options(sheet: Sheet, plan: AnnualPlan, saved: dict | None = None) -
     """The options a preview starts with: those saved (for this import, or remembered for the
     layout) where they still fit the sheet, else proposed from what the sheet has."""
     options = ImportOptions.from_dict(saved)
-    for level in ("priority", "strand"):
+    for level in ("priority", "strand", "theme"):
         valid = {value for value, _ in structure_choices(sheet, level)}
         if getattr(options, f"{level}_from") not in valid:
             setattr(options, f"{level}_from", _proposed_source(sheet, level))
@@ -530,6 +528,10 @@ def _proposed_source(sheet: Sheet, level: str) -> str:
     if sheet.has(level):
         return "column"
     bands = sheet.band_levels
+    if level == "theme":
+        # Three levels of rows heading the actions: a priority, a strand, then a theme.
+        from_columns = sheet.has("priority") or sheet.has("strand")
+        return "band3" if bands >= 3 and not from_columns else "none"
     if level == "priority":
         if bands and not sheet.has("strand") and bands >= 2:
             return "band1"
@@ -749,10 +751,7 @@ class _Planner:
         if source == "column":
             return self._text(row, level, MAX_TITLE)
         if source.startswith("band"):
-            number = int(source[4:])
-            levels = self.sheet.band_levels
-            # The bands' depth in this sheet; the row's bands are highest first.
-            title = row.bands[number - 1] if number <= levels and len(row.bands) >= number else ""
+            title = _band(row, source, self.sheet.band_levels)
             if not title:
                 self.problems.add(
                     row.number,
@@ -798,8 +797,11 @@ class _Planner:
         sheet = self.sheet
         if sheet.has("reference"):
             values["reference"] = self._text(row, "reference", MAX_REFERENCE)
-        if sheet.has("theme"):
-            values["theme"] = self._theme(row)
+        if self.options.theme_from == "column" and sheet.has("theme"):
+            values["theme"] = self._theme(row, self._text(row, "theme", MAX_TITLE))
+        elif self.options.theme_from.startswith("band"):
+            band = _band(row, self.options.theme_from, sheet.band_levels)
+            values["theme"] = self._theme(row, band[:MAX_TITLE] if band else "")
         if sheet.has("sub_items"):
             items, problem = sub_items(self._text(row, "sub_items"))
             if problem:
@@ -1005,8 +1007,7 @@ class _Planner:
         self.new_strands[(priority_key, key(strand_title))] = strand
         return strand
 
-    def _theme(self, row: Row):
-        name = self._text(row, "theme", MAX_TITLE)
+    def _theme(self, row: Row, name: str | None):
         if not name:
             return None
         theme = self.themes.get(key(name)) or self.new_themes.get(key(name))
@@ -1093,6 +1094,13 @@ class _Planner:
                 order = self.last_order.get(strand_key, 0) + 1
                 self.last_order[strand_key] = order
                 action.order = order
+
+
+def _band(row: Row, source: str, levels: int) -> str:
+    """The title of the band row above ``row`` that ``source`` ("band1".."band3") names; "" for
+    none. A row's bands are highest first."""
+    number = int(source[4:])
+    return row.bands[number - 1] if number <= levels and len(row.bands) >= number else ""
 
 
 def _compare_progress(progress: PlannedProgress, action: Action | None):

@@ -578,3 +578,35 @@ def test_the_previews_queries_do_not_grow_with_the_rows(active_plan, django_asse
 
     assert len(small.created) == 10 and len(large.created) == 100
     assert len(large.progress) == 100
+
+
+def test_three_levels_of_rows_heading_the_actions_are_priority_strand_and_theme(draft_plan):
+    content = councils.xlsx(
+        (
+            "Plan",
+            [
+                Title("Safer Bexley – action plan 2024-25"),
+                ["No.", "Activity", "Lead Partner"],
+                councils.Band("Reducing violence"),
+                councils.Band("Violence against women and girls"),
+                councils.Band("Prevention"),
+                ["1", "Healthy relationships lessons in schools", "Bexley Council"],
+                # One row alone names the next group's theme, under the same strand.
+                councils.Band("Support"),
+                ["2", "An advocate in every hospital", "Met"],
+            ],
+        )
+    )
+
+    result = preview(draft_plan, content)
+
+    assert problems(result) == []
+    assert result.options.priority_from == "band1"
+    assert result.options.strand_from == "band2"
+    assert result.options.theme_from == "band3"
+    assert [
+        (str(a.strand.priority), str(a.strand), str(a.values["theme"])) for a in result.created
+    ] == [
+        ("Reducing violence", "Violence against women and girls", "Prevention"),
+        ("Reducing violence", "Violence against women and girls", "Support"),
+    ]
