@@ -129,6 +129,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered first: before the host check and the HTTPS redirect that a
+    # load balancer's plain-HTTP check by address would fail (safer_lewisham/health.py).
+    "safer_lewisham.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise serves the static files (GOV.UK Frontend included) in production without a
     # separate web server; it sits straight after SecurityMiddleware as its docs require.
@@ -372,10 +375,25 @@ SSO_TIMEOUT_SECONDS = float(os.environ.get("SSO_TIMEOUT_SECONDS", "5"))
 SSO_DISCOVERY_CACHE_SECONDS = int(os.environ.get("SSO_DISCOVERY_CACHE_SECONDS", "300"))
 SSO_CLOCK_LEEWAY_SECONDS = int(os.environ.get("SSO_CLOCK_LEEWAY_SECONDS", "60"))
 
+# Logs: one line per event on standard error, for the container's or systemd's journal to
+# collect. LOG_FORMAT "json" (the default with DEBUG off) makes each line a JSON object (time,
+# level, logger, message and the event's own fields) that a log service can search; "text" is
+# for reading in a terminal (the default with DEBUG on).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured('LOG_FORMAT must be "json" or "text".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
