@@ -122,3 +122,40 @@ def test_env_example_lists_every_setting_the_service_reads():
 
 def test_env_example_lists_nothing_the_service_does_not_read():
     assert sorted(_names_listed() - _names_read()) == []
+
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _redis_cache(location):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="needs Redis on 127.0.0.1:6379 (.ci/run has it)")
+def test_readyz_is_ready_with_the_redis_cache_production_uses(client, db):
+    with override_settings(CACHES=_redis_cache(REDIS)):
+        assert client.get("/readyz").status_code == 200
+
+
+def test_readyz_is_not_ready_when_redis_does_not_answer(client, db, caplog):
+    # Nothing listens on port 1: the connection is refused at once.
+    with override_settings(CACHES=_redis_cache("redis://127.0.0.1:1/0")):
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "the cache did not answer (ConnectionError)" in caplog.text
