@@ -104,10 +104,12 @@ def _names_read() -> set[str]:
     sources = [ROOT / "safer_lewisham" / "settings.py", *ROOT.glob("*/migrations/*.py")]
     sources += list((ROOT / "deploy").glob("*.py"))
     pattern = re.compile(
-        r"""(?:environ\.get|env_bool|env_list|getenv)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
+        r"""(?:os\.environ\.get|os\.getenv|env_bool|env_list)\(\s*["']([A-Z][A-Z0-9_]+)["']"""
     )
     names = {name for path in sources for name in pattern.findall(path.read_text())}
     names.add("DATABASE_URL")  # read by dj-database-url
+    # compose.yaml's own ${...} values (the database container's password).
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "compose.yaml").read_text()))
     return names - {"DJANGO_SETTINGS_MODULE"}
 
 

