@@ -26,6 +26,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/app/media \
     PORT=8000
 
+# PostgreSQL's client programs, for deploy/backup.py and deploy/restore.py (pg_dump, pg_restore):
+# Debian's, of the same major version as the compose file's server. Debian's security updates
+# are what the image should get, so the version is not pinned.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN python -m venv /opt/venv
 WORKDIR /app
 
