@@ -6,8 +6,8 @@
 #   migrate          bring the database's tables up to date, then stop
 #   check            Django's deployment checks; fails on any warning
 #   manage ARGS...   any manage.py command, e.g. `manage createsuperuser`
-#   worker           } background jobs: not yet, see below
-#   scheduler        }
+#   worker           run the background jobs (Celery's worker; needs CELERY_BROKER_URL)
+#   scheduler        start the daily jobs on time (Celery beat; needs CELERY_BROKER_URL)
 #
 # Each runs in the foreground as the container's (or the service's) one process: `exec` hands
 # it this shell's process id, so that the TERM sent on stopping reaches gunicorn or Django
@@ -27,8 +27,8 @@ Usage: deploy/entrypoint.sh COMMAND [ARGUMENTS...]
   migrate          apply the database migrations, then stop
   check            Django's deployment checks (manage.py check --deploy), failing on warnings
   manage ARGS...   run a manage.py command, e.g. `manage createsuperuser`
-  worker           background jobs: not available yet (issue 15 point 3)
-  scheduler        scheduled jobs: not available yet (issue 15 point 3)
+  worker           run the background jobs (Celery's worker; needs CELERY_BROKER_URL)
+  scheduler        start the daily jobs on time (Celery beat; needs CELERY_BROKER_URL)
 USAGE
 }
 
@@ -55,12 +55,20 @@ case "$command" in
         exec "$PYTHON" manage.py "$@"
         ;;
     worker | scheduler)
-        # Not a stub pretending to work: there is no job queue yet. Background jobs (and the
-        # scheduler that starts the daily ones) arrive with Celery in issue 15 point 3; until
-        # then the daily update round runs from cron (docs/update-round.md). Refusing, with a
-        # non-zero status, means a service defined too early fails visibly rather than idling.
-        echo "deploy/entrypoint.sh: '$command' is not available yet: background jobs arrive with Celery (issue 15 point 3). Until then run the daily update round from cron: see docs/update-round.md." >&2
-        exit 64
+        # Without a broker every job runs in the web process itself (docs/background-jobs.md):
+        # a worker or scheduler would have nothing to take jobs from, so it refuses, visibly.
+        if [ -z "${CELERY_BROKER_URL:-}" ]; then
+            echo "deploy/entrypoint.sh: '$command' needs CELERY_BROKER_URL (e.g. redis://redis:6379/1); without it the jobs run in the web process. See docs/background-jobs.md." >&2
+            exit 64
+        fi
+        if [ "$command" = worker ]; then
+            exec "$PYTHON" -m celery -A safer_lewisham worker --loglevel INFO "$@"
+        fi
+        # beat keeps when each job last ran in a small file: under /tmp (a tmpfs in the
+        # container, private under systemd), since nothing else may be written. Losing it on a
+        # restart only means the next run is the next one due.
+        exec "$PYTHON" -m celery -A safer_lewisham beat --loglevel INFO \
+            --schedule "${TMPDIR:-/tmp}/safer-lewisham-beat-schedule" "$@"
         ;;
     *)
         echo "deploy/entrypoint.sh: unknown command '$command'" >&2

@@ -1,25 +1,24 @@
 """Inviting people to a partnership: checking who may be invited, sending the invitation's
-e-mail in the partnership's name, sending it again, withdrawing it.
+e-mail in the partnership's name (a background job: ``tasks.py``, ``emails.py``), sending it
+again, withdrawing it.
 
 Every function works in the partnership in force (``partnerships.context.acting_in``): the
 invitations, members and organisations it sees are that partnership's.
 """
 
 from dataclasses import dataclass
-from email.utils import formataddr
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency
 from partnerships.models import Membership, Role
 
+from . import emails, tasks
 from .accepting import accounts_with_email
 from .models import Invitation
 
@@ -98,9 +97,8 @@ def _administers_elsewhere(account, partnership) -> bool:
 
 
 def invite(partnership, invitee: Invitee, *, invited_by, by_site_administrator=False) -> Invitation:
-    """Make the invitation and send its e-mail, or refuse (InvitationRefused) with every
-    problem. The row and the e-mail go together: if the e-mail cannot be sent, no invitation
-    is left behind."""
+    """Make the invitation and send its e-mail (``send_link``), or refuse (InvitationRefused)
+    with every problem."""
     problems = problems_with(partnership, invitee, by_site_administrator=by_site_administrator)
     if problems:
         raise InvitationRefused("; ".join(problems))
@@ -115,7 +113,7 @@ def invite(partnership, invitee: Invitee, *, invited_by, by_site_administrator=F
         )
         token = invitation.set_new_link()
         invitation.save()
-        send(invitation, token)
+        send_link(invitation, token)
     return invitation
 
 
@@ -131,10 +129,11 @@ def resend(invitation, *, by) -> Invitation:
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
             raise InvitationRefused(f"The invitation to {invitation.email} was used meanwhile.")
+        # The old link stops working now, not only once the new e-mail has gone.
         token = locked.set_new_link()
         locked.times_sent += 1
         locked.save(update_fields=["token_hash", "sent_at", "expires_at", "times_sent"])
-        send(locked, token)
+        send_link(locked, token)
     return locked
 
 
@@ -153,34 +152,23 @@ def revoke(invitation, *, by) -> Invitation:
     return locked
 
 
-def link(invitation, token: str) -> str:
-    """The invitation's address, on the site's address as people reach it (SITE_URL): it is
-    e-mailed, outside any request. Made in the invitation's partnership."""
-    path = reverse("invitations:accept", kwargs={"token": token})
-    return settings.SITE_URL.rstrip("/") + path
+def send_link(invitation, token: str):
+    """E-mail the invitation's link. With a job queue (CELERY_BROKER_URL), by a background job
+    once the transaction is saved (``send_after_commit``). Without one (``make run``, a small
+    installation), now, inside the transaction, as the page's own work: a mail server that
+    refuses it undoes the invitation, and the page says so."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        emails.send(invitation, token)
+    else:
+        send_after_commit(invitation)
 
 
-def send(invitation, token: str):
-    """The welcome e-mail, in the partnership's name (its name as the sender's, its contact
-    address to reply to)."""
-    partnership = invitation.partnership
-    context = {
-        "invitation": invitation,
-        "partnership": partnership,
-        "link": link(invitation, token),
-        "inviter": invitation.invited_by,
-        "expires_at": invitation.expires_at,
-        "service_name": settings.SERVICE_NAME,
-    }
-    subject = render_to_string("invitations/email/subject.txt", context).strip()
-    text = render_to_string("invitations/email/invitation.txt", context)
-    html = render_to_string("invitations/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=formataddr((partnership.name, settings.DEFAULT_FROM_EMAIL)),
-        to=[invitation.email],
-        reply_to=[partnership.contact_email] if partnership.contact_email else None,
+def send_after_commit(invitation):
+    """Send the invitation's e-mail, with a new link, as a background job once the transaction
+    that made or renewed it has been saved (invitations/tasks.py): the job finds the row, and a
+    transaction undone sends nothing. The mail server out for a while delays the e-mail rather
+    than refusing the invitation: the job tries again, and a job that fails for good shows in
+    the site's admin (docs/background-jobs.md)."""
+    transaction.on_commit(
+        partial(tasks.send_invitation.delay, invitation.partnership_id, invitation.pk)
     )
-    message.attach_alternative(html, "text/html")
-    message.send()

@@ -33,6 +33,9 @@ machine and a production deployment only has to set variables:
   (default 5): the quarterly update round (docs/update-round.md).
 - ``SSO_TIMEOUT_SECONDS`` (default 5), ``SSO_DISCOVERY_CACHE_SECONDS`` (default 300),
   ``SSO_CLOCK_LEEWAY_SECONDS`` (default 60): single sign-on (docs/single-sign-on.md).
+- ``CELERY_BROKER_URL``: the background jobs' queue, e.g. ``redis://HOST:6379/1``
+  (docs/background-jobs.md). Unset (the default), every job runs at once in the process that
+  asks for it, so that `make run` and the tests need no Redis.
 """
 
 import os
@@ -40,6 +43,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -88,6 +92,9 @@ INSTALLED_APPS = [
     "django_filters",
     # Who changed what, when, with the values before and after, for every model of the plan.
     "simple_history",
+    # The outcome of each background job (Celery), kept in the database: the site's admin lists
+    # the jobs that failed (docs/background-jobs.md).
+    "django_celery_results",
     # The project's own apps, one per concept of the domain.
     # The GOV.UK Design System's components (template tags), shared by every app below it.
     "govuk",
@@ -299,6 +306,52 @@ UPDATE_WINDOW_CLOSES_DAYS_AFTER_END = int(
 )
 UPDATE_REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("UPDATE_REMINDER_DAYS_BEFORE_CLOSE", "3"))
 ROUND_EMAIL_MAX_ATTEMPTS = int(os.environ.get("ROUND_EMAIL_MAX_ATTEMPTS", "5"))
+
+# Background jobs (Celery, safer_lewisham/celery.py; docs/background-jobs.md): the update round's
+# e-mails and invitations' e-mails. The broker is Redis (or RabbitMQ) named by CELERY_BROKER_URL;
+# a worker process (`deploy/entrypoint.sh worker`) runs the jobs and a scheduler
+# (`deploy/entrypoint.sh scheduler`) starts the daily ones. With no broker (`make run`, the
+# tests), every job runs at once in the process that asks for it, its errors raised there.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+# Each job's outcome (its name, arguments, state, error and traceback) in the database, shown in
+# the site's admin; kept there with the jobs run in the process too.
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_TASK_STORE_EAGER_RESULT = True
+CELERY_RESULT_EXPIRES = timedelta(days=30)
+# A job is taken off the queue only once it has finished, so that a worker stopped or lost
+# half-way leaves it to another; each worker process takes one job at a time, so that a long
+# job does not hold others back. Every job is written to be safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged job to another worker after this long: more than the longest
+# time limit below, or a long job would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Plain JSON on the queue: no pickled objects, only ids and dates.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A job is asked to stop after five minutes and stopped after six (the update round, which
+# writes to every partnership's officers, has its own, longer limits: rounds/tasks.py).
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+CELERY_TASK_TRACK_STARTED = True
+CELERY_TIMEZONE = "Europe/London"
+CELERY_ENABLE_UTC = True
+# The worker logs through LOGGING below (JSON in production), not a handler of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The daily jobs, started by the scheduler (celery beat) in London time. The update round is
+# safe to run as often as wanted: each e-mail goes once per person and window.
+CELERY_BEAT_SCHEDULE = {
+    "send-update-round": {
+        "task": "rounds.send_update_round",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Security. Locally the browser talks plain HTTP to 127.0.0.1, so the HTTPS-only settings follow
 # DEBUG; in production all of them are on and `manage.py check --deploy` has nothing to report.

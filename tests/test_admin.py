@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_celery_results.models import TaskResult
 
 from actions.models import Action, Timeframe
 from agencies import roles
@@ -62,6 +63,8 @@ MADE_ELSEWHERE = {
     AccessFailureLog,
     # A person's link to a single sign-on provider: made by signing in with it.
     SignInIdentity,
+    # A background job's outcome: made by the job.
+    TaskResult,
 }
 # Models of the site's admin (/admin/), not a partnership's: partnerships are made there, and
 # oversight bodies live there whole.
@@ -72,6 +75,9 @@ SITE_LEVEL = {
     # Single sign-on (issue 13): organisations' providers and people's links to them.
     SingleSignOnProvider,
     SignInIdentity,
+    # Background jobs' outcomes (docs/background-jobs.md): the update round runs across every
+    # partnership, so no one partnership owns a job.
+    TaskResult,
 }
 
 
@@ -212,6 +218,14 @@ def one_of_everything(superuser):
         email_domains="lewisham.example.gov.uk",
     )
     SignInIdentity.objects.create(user=superuser, provider=provider, subject="subject-1")
+    # A background job that failed, as an administrator looks for it.
+    TaskResult.objects.create(
+        task_id="4b1c6e8e-0000-4000-8000-000000000001",
+        task_name="rounds.send_update_round",
+        status="FAILURE",
+        result='{"exc_type": "SMTPServerDisconnected", "exc_message": ["Connection closed"]}',
+        traceback="Traceback (most recent call last): ...",
+    )
     return action
 
 

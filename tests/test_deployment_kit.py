@@ -26,9 +26,11 @@ from benchmarks.harness import REPO, free_port
 
 ENTRYPOINT = REPO / "deploy" / "entrypoint.sh"
 VENV_BIN = Path(sys.executable).parent
-# What the entrypoint says for a command it does not know, and for the jobs not there yet.
+# What the entrypoint says for a command it does not know, and for a worker with no queue.
 USAGE = "Usage: deploy/entrypoint.sh COMMAND"
-NOT_YET = "background jobs arrive with Celery (issue 15 point 3)"
+NEEDS_BROKER = "needs CELERY_BROKER_URL"
+# The Redis that runs here and in CI (a database of its own, and a queue of each test's).
+TEST_BROKER = "redis://127.0.0.1:6379/12"
 
 
 @dataclass
@@ -58,7 +60,15 @@ def production(tmp_path_factory):
         "LOG_LEVEL": "INFO",
     }
     # No Redis here: the cache is each process's memory.
-    for name in ("REDIS_URL", "PYTHON", "PORT", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"):
+    # No broker either: jobs run in the process, and the worker and scheduler refuse to start.
+    for name in (
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "PYTHON",
+        "PORT",
+        "WEB_CONCURRENCY",
+        "FORWARDED_ALLOW_IPS",
+    ):
         env.pop(name, None)
     migrated = entrypoint(env, "migrate")
     return Production(env, migrated)
@@ -154,11 +164,77 @@ def test_anything_else_is_refused_with_the_usage(production, arguments):
 
 
 @pytest.mark.parametrize("command", ["worker", "scheduler"])
-def test_background_jobs_say_they_are_not_there_yet(production, command):
+def test_the_worker_and_scheduler_need_a_broker(production, command):
     result = entrypoint(production.env, command)
 
     assert result.returncode == 64
-    assert NOT_YET in result.stderr
+    assert NEEDS_BROKER in result.stderr
+
+
+def wait_for(process, log, text, timeout=30):
+    """Wait until a process started in the background writes ``text`` to its log file."""
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text():
+        assert process.poll() is None, f"it stopped:\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.2)
+
+
+def start_in_background(env, tmp_path, *arguments):
+    log = tmp_path / "process.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 (the checkout's own script, fixed arguments)
+            [str(ENTRYPOINT), *arguments], cwd="/", env=env, stdout=out, stderr=out
+        )
+    return process, log
+
+
+def test_the_worker_takes_jobs_from_the_broker_and_stops_cleanly(production, tmp_path):
+    env = {**production.env, "CELERY_BROKER_URL": TEST_BROKER}
+    queue = f"deployment-kit-{secrets.token_hex(4)}"
+    worker, log = start_in_background(
+        env,
+        tmp_path,
+        "worker",
+        "--pool",
+        "solo",
+        "--without-mingle",
+        "--without-gossip",
+        "--queues",
+        queue,
+    )
+    try:
+        wait_for(worker, log, "ready")
+        # Its own messages, and Celery's, are JSON lines as the web process's are.
+        ready = json_lines(log, "ready")
+        assert ready[0]["level"] == "INFO"
+        assert "rounds.send_update_round" in log.read_text()  # the jobs it knows
+
+        # exec: the process started is Celery's worker itself, so TERM reaches it.
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=10)
+
+
+def test_the_scheduler_keeps_its_schedule_in_tmp_and_stops_cleanly(production, tmp_path):
+    env = {**production.env, "CELERY_BROKER_URL": TEST_BROKER, "TMPDIR": str(tmp_path)}
+    scheduler, log = start_in_background(env, tmp_path, "scheduler")
+    try:
+        wait_for(scheduler, log, "beat: Starting")
+        deadline = time.monotonic() + 10
+        while not list(tmp_path.glob("safer-lewisham-beat-schedule*")):
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+
+        scheduler.send_signal(signal.SIGTERM)
+        assert scheduler.wait(timeout=30) == 0
+    finally:
+        if scheduler.poll() is None:
+            scheduler.kill()
+            scheduler.wait(timeout=10)
 
 
 # gunicorn with deploy/gunicorn.conf.py ------------------------------------------------------------
@@ -233,7 +309,7 @@ def test_compose_starts_web_after_migrate_the_database_and_the_cache():
     compose = yaml.safe_load((REPO / "compose.yaml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"web", "migrate", "db", "redis"}  # worker, scheduler: issue 15.3
+    assert set(services) == {"web", "migrate", "worker", "scheduler", "db", "redis"}
     web = services["web"]
     assert web["build"] == "."
     assert web["env_file"] == ".env"
@@ -251,11 +327,33 @@ def test_compose_starts_web_after_migrate_the_database_and_the_cache():
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["redis"]["image"] == "redis:7"
     assert "ping" in services["redis"]["healthcheck"]["test"]
-    # Named volumes for the database and the uploads (MEDIA_ROOT).
-    assert set(compose["volumes"]) == {"postgres-data", "media"}
+    # Named volumes for the database, the uploads (MEDIA_ROOT) and the jobs' queue.
+    assert set(compose["volumes"]) == {"postgres-data", "media", "redis-data"}
     assert "postgres-data:/var/lib/postgresql/data" in services["db"]["volumes"]
     assert web["environment"]["MEDIA_ROOT"] == "/app/media"
     assert "media:/app/media" in web["volumes"]
+
+
+def test_compose_runs_the_worker_and_the_scheduler_on_the_redis_queue():
+    compose = yaml.safe_load((REPO / "compose.yaml").read_text())
+    services = compose["services"]
+
+    worker, scheduler = services["worker"], services["scheduler"]
+    assert worker["command"] == ["worker"]
+    assert scheduler["command"] == ["scheduler"]
+    for service in ("web", "worker", "scheduler"):
+        # The web process puts jobs on the queue that the worker takes them from.
+        assert services[service]["environment"]["CELERY_BROKER_URL"] == "redis://redis:6379/1"
+    assert worker["depends_on"] == services["web"]["depends_on"]
+    assert scheduler["depends_on"]["redis"] == {"condition": "service_healthy"}
+    # Read-only, like web: the scheduler writes its schedule to the temporary /tmp only.
+    assert worker["read_only"] is scheduler["read_only"] is True
+    assert "/tmp" in scheduler["tmpfs"]  # noqa: S108 (the container's own tmpfs)
+    # Queued jobs are kept on disk and never evicted to make room for the cache.
+    redis = " ".join(services["redis"]["command"])
+    assert "--appendonly yes" in redis
+    assert "--maxmemory-policy volatile-lru" in redis
+    assert "redis-data:/data" in services["redis"]["volumes"]
 
 
 def unit(name):
@@ -287,7 +385,32 @@ def test_the_systemd_migrate_unit_migrates_once_before_the_web_unit():
     assert migrate["Service"]["Type"] == "oneshot"
     assert migrate["Service"]["ExecStart"].endswith("manage.py migrate --noinput")
     assert migrate["Service"]["EnvironmentFile"] == "/etc/safer-lewisham/env"
-    assert migrate["Unit"]["Before"] == "safer-lewisham-web.service"
+    assert "safer-lewisham-web.service" in migrate["Unit"]["Before"].split()
+
+
+@pytest.mark.parametrize(
+    ("name", "runs"),
+    [
+        ("safer-lewisham-worker.service", "celery -A safer_lewisham worker --loglevel INFO"),
+        (
+            "safer-lewisham-scheduler.service",
+            "celery -A safer_lewisham beat --loglevel INFO --schedule /tmp/",
+        ),
+    ],
+)
+def test_the_systemd_job_units_run_celery_after_migrating(name, runs):
+    jobs = unit(name)
+
+    service = jobs["Service"]
+    assert runs in service["ExecStart"]
+    assert service["ExecStart"].startswith("/srv/safer-lewisham/.venv/bin/celery ")
+    assert service["EnvironmentFile"] == "/etc/safer-lewisham/env"
+    assert service["User"] == "safer-lewisham"
+    assert service["Restart"] == "on-failure"
+    assert service["ProtectSystem"] == "strict"
+    assert service["PrivateTmp"] == "yes"
+    assert jobs["Unit"]["Requires"] == "safer-lewisham-migrate.service"
+    assert name in unit("safer-lewisham-migrate.service")["Unit"]["Before"].split()
 
 
 def test_nginx_accepts_the_largest_import_and_passes_on_the_client_address():
