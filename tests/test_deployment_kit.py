@@ -68,6 +68,9 @@ def production(tmp_path_factory):
         "PORT",
         "WEB_CONCURRENCY",
         "FORWARDED_ALLOW_IPS",
+        # The browser tests' own switch (tests' settings only), which production never has and
+        # `check --deploy` rightly refuses.
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     ):
         env.pop(name, None)
     migrated = entrypoint(env, "migrate")

@@ -90,6 +90,8 @@ SITE_ADMINISTRATORS_ONLY = {
     # Single sign-on (issue 13): organisations' providers, their secrets, people's links.
     "sso.SingleSignOnProvider",
     "sso.SignInIdentity",
+    # Background jobs' outcomes (docs/background-jobs.md): no one partnership owns a job.
+    "django_celery_results.TaskResult",
 }
 
 
