@@ -64,6 +64,19 @@ def postgres_environment(db: dict) -> dict:
     return env
 
 
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy an SQLite database with SQLite's backup API: one consistent state, even while the
+    service writes to it (a plain file copy could catch a write half done)."""
+    reading = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writing = sqlite3.connect(target)
+    try:
+        with writing:
+            reading.backup(writing)
+    finally:
+        reading.close()
+        writing.close()
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as file:
@@ -87,12 +100,7 @@ def back_up(destination: Path) -> Path:
         )
     elif db["ENGINE"].endswith("sqlite3"):
         kind, dump = "sqlite", folder / "database.sqlite3"
-        source = sqlite3.connect(f"file:{db['NAME']}?mode=ro", uri=True)
-        target = sqlite3.connect(dump)
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
+        copy_sqlite(Path(db["NAME"]), dump)
     else:
         raise SystemExit(f"backup.py backs up PostgreSQL or SQLite, not {db['ENGINE']}.")
     media = folder / "media.tar.gz"

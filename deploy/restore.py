@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
-from backup import FORMAT, database, media_root, postgres_environment, sha256
+from backup import FORMAT, copy_sqlite, database, media_root, postgres_environment, sha256
 
 
 class BadBackup(Exception):
@@ -73,12 +72,7 @@ def restore(folder: Path) -> None:
     elif kind == "sqlite":
         if not db["ENGINE"].endswith("sqlite3"):
             raise BadBackup("This is an SQLite backup, and DATABASE_URL is not SQLite.")
-        source = sqlite3.connect(f"file:{folder / 'database.sqlite3'}?mode=ro", uri=True)
-        target = sqlite3.connect(db["NAME"])
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
+        copy_sqlite(folder / "database.sqlite3", Path(db["NAME"]))
     else:
         raise BadBackup(f"The backup's database is {kind!r}, which restore.py does not know.")
     _restore_media(folder / "media.tar.gz", media_root())
