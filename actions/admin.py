@@ -261,10 +261,11 @@ class ActionAdmin(SimpleHistoryAdmin):
                 url,
             )
         if timeframe.needs_review:
+            # Why, in the reader's words: "Could not read this wording…", "To be confirmed…".
             return format_html(
-                "<strong>{} Could not read this wording</strong>: set its dates on the "
-                '<a href="{}">timeframe page</a>.',
+                '<strong>{} {}</strong> Set its dates on the <a href="{}">timeframe page</a>.',
                 "⚠",
+                timeframe.explanation,
                 url,
             )
         return format_html(

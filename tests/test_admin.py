@@ -608,3 +608,15 @@ def test_action_add_page_saves_action_with_timeframe_of_its_plan(admin_client):
     action = Action.objects.get(text="Map the night-time economy.")
     assert action.timeframe.plan == strand.plan
     assert action.timeframe.cadence == Timeframe.Cadence.QUARTERLY
+
+
+@pytest.mark.django_db
+def test_an_actions_page_says_why_its_timeframe_needs_dates(admin_client):
+    action = ActionFactory(timeframe=None)
+    action.timeframe = Timeframe.for_wording(action.plan, "TBC")
+    action.save()
+
+    response = admin_client.get(admin_url(Action, "change", action.pk))
+
+    assert "To be confirmed: no date yet" in response.text
+    assert "Set its dates on the" in response.text
