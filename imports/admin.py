@@ -320,7 +320,8 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return self.render_preview(request, record, outcome.preview)
 
     def render_preview(self, request, record, preview, reading_form=None, status=200):
-        sheet = _sheet(record)
+        # The table the preview was planned from: the file is not read again for the page.
+        sheet = preview.sheet
         if reading_form is None:
             reading_form = ReadingForm(
                 sheet=sheet,
@@ -383,7 +384,7 @@ def _sheet(record):
 
 def _remember_layout(record, preview, user):
     """Remember how this layout was read, for the partnership's next file like it."""
-    sheet = _sheet(record)
+    sheet = preview.sheet
     options = dict(preview.options.as_dict()) if preview.options else {}
     options.pop("quarter", None)  # next quarter's file is for next quarter
     ImportLayout.objects.update_or_create(

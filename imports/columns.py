@@ -5,12 +5,8 @@ documentation (docs/importing.md) all follow this one list."""
 import re
 from dataclasses import dataclass
 
-# What a "Completed" cell may hold to mean complete, or not (yet), besides a completion status's
-# name. Compared after trimming and ignoring case.
-COMPLETE_WORDS = frozenset(
-    {"✓", "√", "✔", "☑", "✅", "yes", "y", "done", "complete", "completed", "true"}
-)
-NOT_COMPLETE_WORDS = frozenset({"", "no", "n", "✗", "✘", "false"})
+# The words a "Completed" or "RAG" cell may hold are actions/progress_words.py's, shared with
+# the bulk progress upload.
 
 
 @dataclass(frozen=True)

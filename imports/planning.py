@@ -235,6 +235,7 @@ class Preview:
     problems: list[Note] = field(default_factory=list)
     warnings: list[Note] = field(default_factory=list)
     options: ImportOptions | None = None
+    sheet: Sheet | None = None  # the table as read, for the preview's page to show
     # Organisations the file names that need the administrator: unknown ones (name -> Found,
     # with suggestions), and ones matched by initials or a close spelling, to confirm.
     unknown_organisations: dict = field(default_factory=dict)
@@ -595,6 +596,7 @@ class _Planner:
             sheet_name=self.sheet.sheet_name,
             ignored_headings=self.sheet.ignored_headings,
             options=self.options,
+            sheet=self.sheet,
             rows_read=len(self.sheet.rows),
         )
         refused = why_refused(self.plan)
