@@ -454,7 +454,7 @@ def _columns(headings, used, data_rows) -> list[SourceColumn]:
             # holding "Done" or "Complete" (RAG words too) is still the completion.
             if (
                 by_content == "rag"
-                and proposal in {"completed", "progress", "completion_note"}
+                and proposal in {"completed", "progress"}
                 and not _completion_like(values[:200], completion_words)
             ):
                 proposal = "rag"
