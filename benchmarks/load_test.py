@@ -42,7 +42,8 @@ import tempfile
 import textwrap
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,10 +197,39 @@ def loopback_cookies():
     return LoopbackCookies()
 
 
+@dataclass
+class Server:
+    """A gunicorn instance: its name (HAProxy's, for several), port and master process."""
+
+    name: str
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self):
+        """SIGKILL to the master and its workers at once (its process group), as when a machine
+        dies: no request under way is finished, no connection closed politely."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=15)
+
+
 @contextmanager
 def gunicorn(env: dict, *, workers: int, log: Path, port: int | None = None):
     """Serve the app with gunicorn on a free loopback port; yields the base URL. The server
     (master and workers, in a process group of their own) is always stopped afterwards."""
+    with gunicorn_server(env, workers=workers, log=log, port=port) as server:
+        yield server.base
+
+
+@contextmanager
+def gunicorn_server(
+    env: dict, *, workers: int, log: Path, port: int | None = None, name: str = "app1"
+):
+    """As gunicorn(), yielding the Server itself (to kill it)."""
     port = port or free_port()
     command = [
         sys.executable,
@@ -214,6 +244,8 @@ def gunicorn(env: dict, *, workers: int, log: Path, port: int | None = None):
         "60",
         "--graceful-timeout",
         "5",
+        # Not gunicorn's control socket: its one default path would be shared by every instance.
+        "--no-control-socket",
     ]
     with log.open("w") as output:
         server = subprocess.Popen(  # noqa: S603
@@ -225,26 +257,183 @@ def gunicorn(env: dict, *, workers: int, log: Path, port: int | None = None):
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn stopped at start-up:\n{log.read_text()[-3000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"gunicorn did not start within a minute: see {log}."
-                    ) from None
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        wait_for_port(port, server, log, "gunicorn")
+        yield Server(name, port, server, log)
     finally:
         stop(server)
 
 
+def wait_for_port(port: int, process: subprocess.Popen, log: Path, what: str):
+    """Until ``process`` listens on ``port`` (a minute at most; at once if it stops)."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped at start-up:\n{log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start within a minute: see {log}.") from None
+            time.sleep(0.2)
+
+
+# Several servers behind HAProxy --------------------------------------------------------------
+
+HAPROXY = "/usr/sbin/haproxy"
+HAPROXY_EXAMPLE = REPO / "deploy" / "haproxy.cfg"
+
+
+def loopback_haproxy_config(
+    *,
+    port: int,
+    servers: list[Server],
+    stats_socket: Path,
+    check_interval: str = "2s",
+    maxconn: int | None = None,
+    backend_lines: tuple[str, ...] = (),
+) -> str:
+    """deploy/haproxy.cfg as it is, but on loopback: listening on ``port`` in plain HTTP (no
+    certificate, so no redirect to HTTPS), in the foreground as the current user (no chroot,
+    user or daemon), its runtime API on ``stats_socket``, logging to its output, the servers given
+    instead of the example's, health checks every ``check_interval``, and at most ``maxconn``
+    requests at once per server (its concurrency: the load test's gunicorn has sync workers, one
+    request each; the example's 16 is 8 workers × 2 threads). Everything else
+    (health check, retries, headers, timeouts) is the example's own: what is tested is what a
+    council deploys. ``backend_lines`` are added to the backend (a test's own)."""
+    lines = []
+    section = None
+    for line in HAPROXY_EXAMPLE.read_text().splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            lines.append(line)
+            continue
+        if not line.startswith(" "):
+            section = words[0]
+            lines.append(line)
+            if section == "backend":
+                lines.extend(f"    {extra}" for extra in backend_lines)
+            continue
+        keyword = words[0]
+        if section == "global" and keyword in ("chroot", "user", "group", "daemon"):
+            continue
+        if section == "global" and keyword == "log":
+            line = "    log stdout format raw local0"
+        if section == "global" and keyword == "stats" and words[1] == "socket":
+            lines.append(f"    stats socket {stats_socket} mode 600 level admin")
+            continue
+        if section == "frontend" and keyword == "bind":
+            if ":443" in line:
+                continue
+            line = f"    bind 127.0.0.1:{port}"
+        if section == "frontend" and "redirect scheme https" in line:
+            continue
+        if section == "backend" and keyword == "server":
+            # The servers given, where the example's first one was (after default-server).
+            if servers:
+                lines.extend(f"    server {s.name} 127.0.0.1:{s.port}" for s in servers)
+                servers = []
+            continue
+        if section == "backend" and keyword == "default-server":
+            line = re.sub(r"\binter \S+", f"inter {check_interval}", line)
+            if maxconn:
+                line = re.sub(r"\bmaxconn \d+", f"maxconn {maxconn}", line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Balanced:
+    """HAProxy on loopback in front of several gunicorn instances."""
+
+    base: str
+    servers: list[Server]
+    haproxy: subprocess.Popen
+    stats_socket: Path
+
+    def states(self) -> dict[str, str]:
+        """Each server's state as HAProxy sees it ("UP", "DOWN"...), from its runtime API."""
+        return {name: fields["status"] for name, fields in self.stats().items()}
+
+    def stats(self) -> dict[str, dict[str, str]]:
+        """Each server's figures from HAProxy's runtime API (`show stat`): "status", "scur"
+        (requests under way now), "stot" (requests so far)..."""
+        with socket.socket(socket.AF_UNIX) as api:
+            api.settimeout(5)
+            api.connect(str(self.stats_socket))
+            api.sendall(b"show stat\n")
+            answer = b""
+            while chunk := api.recv(65536):
+                answer += chunk
+        rows = answer.decode().lstrip("# ").splitlines()
+        header = rows[0].split(",")
+        servers = {}
+        for row in rows[1:]:
+            fields = dict(zip(header, row.split(","), strict=False))
+            if fields.get("svname") not in (None, "FRONTEND", "BACKEND"):
+                servers[fields["svname"]] = fields
+        return servers
+
+
+@contextmanager
+def balanced(
+    env: dict,
+    *,
+    count: int,
+    workers: int,
+    folder: Path,
+    check_interval: str = "2s",
+    backend_lines: tuple[str, ...] = (),
+):
+    """``count`` gunicorn instances (each its own process group, on the same database) behind
+    HAProxy from Debian's package, configured from deploy/haproxy.cfg; yields a Balanced once
+    HAProxy sees every server up. All stopped afterwards."""
+    if not Path(HAPROXY).exists():
+        raise RuntimeError(f"{HAPROXY} is missing: apt-get install haproxy (Debian's package).")
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                gunicorn_server(
+                    env, workers=workers, log=folder / f"gunicorn-{n}.log", name=f"app{n}"
+                )
+            )
+            for n in range(1, count + 1)
+        ]
+        port = free_port()
+        stats_socket = folder / "haproxy.sock"
+        config = folder / "haproxy.cfg"
+        config.write_text(
+            loopback_haproxy_config(
+                port=port,
+                servers=servers,
+                stats_socket=stats_socket,
+                check_interval=check_interval,
+                maxconn=workers,
+                backend_lines=backend_lines,
+            )
+        )
+        log = folder / "haproxy.log"
+        with log.open("w") as output:
+            proxy = subprocess.Popen(  # noqa: S603 (Debian's haproxy, our own configuration)
+                [HAPROXY, "-db", "-f", str(config)],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        stack.callback(stop, proxy)
+        wait_for_port(port, proxy, log, "HAProxy")
+        cluster = Balanced(f"http://127.0.0.1:{port}", servers, proxy, stats_socket)
+        deadline = time.monotonic() + 30
+        while set(cluster.states().values()) != {"UP"}:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"HAProxy does not see every server up: {cluster.states()}")
+            time.sleep(0.1)
+        yield cluster
+
+
 def stop(server: subprocess.Popen):
-    """Stop gunicorn's master and workers (its own process group), however things went."""
+    """Stop a server (gunicorn's master and workers, or HAProxy: its own process group),
+    however things went."""
     if server.poll() is None:
         try:
             os.killpg(server.pid, signal.SIGTERM)
@@ -264,13 +453,23 @@ def stop(server: subprocess.Popen):
 
 
 def run_swarm(
-    base: str, scenario: dict, *, duration: float, workdir: Path, spawn_rate: float = 10
+    base: str,
+    scenario: dict,
+    *,
+    duration: float,
+    workdir: Path,
+    spawn_rate: float = 10,
+    during: Callable[[float], None] | None = None,
 ) -> dict:
-    """Play ``scenario`` against ``base`` with locust in a subprocess; its results as a dict."""
+    """Play ``scenario`` against ``base`` with locust in a subprocess; its results as a dict.
+    ``during``, if given, is called here once the measured run has begun (everybody signed
+    in), with the time it began (time.time()): to do something to the servers mid-load."""
     scenario_file = workdir / "scenario.json"
     results_file = workdir / "results.json"
+    measuring_file = measuring_marker(results_file)
+    measuring_file.unlink(missing_ok=True)
     scenario_file.write_text(json.dumps(scenario))
-    subprocess.run(  # noqa: S603
+    locust_process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             str(Path(__file__).resolve()),
@@ -283,17 +482,47 @@ def run_swarm(
         ],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=True,
-        timeout=duration + 600,
     )
+    try:
+        if during is not None:
+            while not measuring_file.exists() or not measuring_file.read_text():
+                if locust_process.poll() is not None:
+                    break  # failed before (its status is reported below)
+                time.sleep(0.05)
+            else:
+                during(float(measuring_file.read_text()))
+        status = locust_process.wait(timeout=duration + 600)
+    finally:
+        if locust_process.poll() is None:
+            locust_process.kill()
+            locust_process.wait()
+    if status:
+        raise subprocess.CalledProcessError(status, "the load test's locust process")
     return json.loads(results_file.read_text())
+
+
+def write_at_once(path: Path, text: str):
+    """Write a file that another process may be reading: whole, or not there at all."""
+    draft = path.with_suffix(".draft")
+    draft.write_text(text)
+    draft.replace(path)
+
+
+def measuring_marker(results_file: Path) -> Path:
+    """The file the locust process writes the time its measured run began into."""
+    return results_file.with_suffix(".measuring")
 
 
 def swarm(base: str, scenario_file: str, results_file: str, duration: str, spawn_rate: str):
     """The locust process: sign everybody in, then run the officers and members for
     ``duration`` seconds; write the statistics and every save's record as JSON."""
+    marker = measuring_marker(Path(results_file))
     results = play(
-        base, json.loads(Path(scenario_file).read_text()), float(duration), float(spawn_rate)
+        base,
+        json.loads(Path(scenario_file).read_text()),
+        float(duration),
+        float(spawn_rate),
+        on_measuring=lambda started: write_at_once(marker, repr(started)),
     )
     Path(results_file).write_text(json.dumps(results))
 
@@ -324,9 +553,17 @@ def form_fields(html: str) -> dict:
     return fields
 
 
-def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
+def play(
+    base: str,
+    scenario: dict,
+    duration: float,
+    spawn_rate: float,
+    on_measuring: Callable[[float], None] | None = None,
+) -> dict:
     """Run locust in this process: officers and members, all signed in first, then
-    ``duration`` seconds of work. Returns statistics, answers and every save's record."""
+    ``duration`` seconds of work. Returns statistics, answers, every save's record, and every
+    request that went wrong (a 5xx, no answer, or a page that sent its user to sign in again),
+    with when it began and ended. ``on_measuring`` is told when the measured run begins."""
     import random
     import uuid
     from html import unescape
@@ -347,6 +584,7 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
     statuses = Counter()  # (page, status) -> answers, the whole run (sign-in included)
     measured = Counter()  # the same, during the measured run only
     saves = []
+    troubles = []  # requests answered 5xx or not at all, or sent to sign in: with their times
     # At the end no new save is sent (as if the officer closed the page), and those on their
     # way are answered and recorded before locust stops.
     stopping = False
@@ -412,6 +650,7 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
                 "csrfmiddlewaretoken": fields.get("csrfmiddlewaretoken") or self.csrf(),
             }
             saving["now"] += 1
+            sent = time.time()
             with self.client.post(
                 url, data, name=name, allow_redirects=False, catch_response=True
             ) as answer:
@@ -423,6 +662,7 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
                     "update_version": fields.get("update_version") or None,
                     "status": answer.status_code,
                     "resave": resaving,
+                    "sent": sent,
                 }
                 went_to = urlsplit(answer.headers.get("Location", "")).path
                 if answer.status_code == 302 and not saved_redirect(went_to, prefix):
@@ -471,7 +711,27 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
         status = getattr(response, "status_code", 0) or "no answer"
         statuses[f"{name} {status}"] += 1
         measured[f"{name} {status}"] += 1
+        # Where the answer sent its user (a redirect not followed), or where it ended (one
+        # followed): a page of the partnership's, or back to the sign-in page.
+        went_to = urlsplit(
+            (getattr(response, "headers", None) or {}).get("Location")
+            or getattr(response, "url", None)
+            or ""
+        ).path
+        signed_out = name not in sign_in_pages and "/sign-in/" in went_to
+        if status == "no answer" or status >= 500 or signed_out:
+            start = kwargs.get("start_time") or time.time()
+            troubles.append(
+                {
+                    "page": name,
+                    "status": status,
+                    "signed_out": signed_out,
+                    "start": start,
+                    "end": start + (kwargs.get("response_time") or 0) / 1000,
+                }
+            )
 
+    sign_in_pages = (PAGES["sign_in_form"], PAGES["sign_in"])
     events.request.add_listener(count)
     environment = Environment(user_classes=[Officer, Member], events=events)
     runner = environment.create_local_runner()
@@ -485,10 +745,11 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
         raise RuntimeError(f"Only {len(signed_in)} of {everyone} people could sign in.")
     sign_in_rows = [pages_row(environment.stats, PAGES[key]) for key in ("sign_in_form", "sign_in")]
     environment.stats.reset_all()
-    sign_in_pages = (PAGES["sign_in_form"], PAGES["sign_in"])
     sign_in_answers = {k: n for k, n in measured.items() if k.rsplit(" ", 1)[0] in sign_in_pages}
     measured.clear()
     started = time.monotonic()
+    if on_measuring is not None:
+        on_measuring(time.time())
     gevent.sleep(duration)
     stopping = True
     deadline = time.monotonic() + 120
@@ -517,6 +778,7 @@ def play(base: str, scenario: dict, duration: float, spawn_rate: float) -> dict:
         "statuses": dict(statuses),
         "answers": {**sign_in_answers, **measured},
         "saves": saves,
+        "troubles": troubles,
     }
 
 
@@ -622,10 +884,25 @@ def _verify(results: dict) -> Verdict:
             key = (action, save["quarter"])
             if key not in last_save or save["action_version"] > last_save[key]["action_version"]:
                 last_save[key] = save
+    # A save answered by a server error (a server killed while saving) may have been saved
+    # before the server died: if the action shows it, made from a version at least as late,
+    # the action shows a later save than the last accepted one, not a lost one.
+    unanswered = defaultdict(list)
+    for save in saves:
+        if save["outcome"] == "error" and str(save["status"])[0] in "50":
+            unanswered[(save["action"], save["quarter"])].append(save)
+
+    def shows(key, save):
+        text = now.get(key, "")
+        return save["token"] in text or any(
+            other["token"] in text and other["action_version"] >= save["action_version"]
+            for other in unanswered[key]
+        )
+
     not_showing = [
         f"action {action} Q{quarter}"
         for (action, quarter), save in last_save.items()
-        if save["token"] not in now.get((action, quarter), "")
+        if not shows((action, quarter), save)
     ]
     untold = [save["token"] for save in refused if not save["told"]]
     server_errors = {
@@ -678,11 +955,20 @@ def table(results: dict) -> list[str]:
     return lines
 
 
+def serving(facts: dict) -> str:
+    """How the app was served: one gunicorn, or several behind HAProxy; the cache."""
+    if facts.get("servers", 1) > 1:
+        text = f"{facts['servers']} instances of {facts['workers']} sync workers behind HAProxy"
+    else:
+        text = f"{facts['workers']} sync workers"
+    return text + (", sharing a Redis cache" if facts.get("redis") else "")
+
+
 def report(results: dict, verdict: Verdict, facts: dict) -> str:
     header = (
         f"Run on {facts['when']}: {facts['cpu']}, PostgreSQL {facts['postgres']}, Python "
         f"{platform.python_version()}, Django {facts['django']}, locust {facts['locust']}, "
-        f"gunicorn {facts['gunicorn']} ({facts['workers']} sync workers), production settings "
+        f"gunicorn {facts['gunicorn']} ({serving(facts)}), production settings "
         f"(DEBUG off, CONN_MAX_AGE {facts['conn_max_age']} s with health checks), client, "
         "server and database on the same machine over loopback. Data: "
         f"{facts['data']}. Users: {facts['officers']} officers in {facts['agencies']} agencies "
@@ -701,6 +987,13 @@ def report(results: dict, verdict: Verdict, facts: dict) -> str:
 
 
 # Running ------------------------------------------------------------------------------------
+
+
+def empty_redis(url: str):
+    """Empty the Redis database the servers will cache in: nothing cached by an earlier run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def main(argv=None):
@@ -724,6 +1017,21 @@ def main(argv=None):
         type=int,
         default=2 * (os.cpu_count() or 1) + 1,
         help="gunicorn workers (default 2 × CPU cores + 1, gunicorn's advice).",
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="gunicorn instances (default 1, served directly); with 2 or more, each with "
+        "--workers workers, behind HAProxy (Debian's /usr/sbin/haproxy) configured from "
+        "deploy/haproxy.cfg, as in production with several app servers.",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="A Redis database for the servers' shared cache (REDIS_URL), e.g. "
+        "redis://127.0.0.1:6379/14; emptied first. Default: none, each process caches in its "
+        "own memory.",
     )
     parser.add_argument("--write-docs", action="store_true", help="Write docs/performance.md.")
     args = parser.parse_args(argv)
@@ -757,11 +1065,27 @@ def main(argv=None):
         folder = Path(folder)
         env = server_environment(args.database_url, folder / "static")
         collect_static(env)
-        log = folder / "gunicorn.log"
-        with gunicorn(env, workers=args.workers, log=log) as base:
-            say(f"Serving on {base} with {args.workers} workers; {args.duration:.0f} s of load…")
-            results = run_swarm(base, scenario, duration=args.duration, workdir=folder)
-        server_log = log.read_text()
+        if args.redis_url:
+            empty_redis(args.redis_url)
+            env["REDIS_URL"] = args.redis_url
+        if args.servers > 1:
+            # As in production behind a proxy: the client's address is the proxy's last
+            # X-Forwarded-For (agencies/lockout.py).
+            env["BEHIND_TLS_PROXY"] = "true"
+            with balanced(env, count=args.servers, workers=args.workers, folder=folder) as cluster:
+                say(
+                    f"Serving on {cluster.base} (HAProxy) with {args.servers} × "
+                    f"{args.workers} workers; {args.duration:.0f} s of load…"
+                )
+                results = run_swarm(cluster.base, scenario, duration=args.duration, workdir=folder)
+        else:
+            log = folder / "gunicorn-1.log"
+            with gunicorn(env, workers=args.workers, log=log) as base:
+                say(
+                    f"Serving on {base} with {args.workers} workers; {args.duration:.0f} s of load…"
+                )
+                results = run_swarm(base, scenario, duration=args.duration, workdir=folder)
+        server_log = "".join(log.read_text() for log in sorted(folder.glob("gunicorn-*.log")))
     if "Traceback" in server_log:
         say("The server logged errors:\n" + server_log[-5000:])
 
@@ -774,6 +1098,8 @@ def main(argv=None):
         "locust": results["locust_version"],
         "gunicorn": gunicorn_package.__version__,
         "workers": args.workers,
+        "servers": args.servers,
+        "redis": bool(args.redis_url),
         "conn_max_age": django.conf.settings.DATABASES["default"]["CONN_MAX_AGE"],
         "data": f"{data.plans} plans, {data.actions:,} actions, {data.updates:,} progress updates",
         "officers": args.officers,

@@ -3,9 +3,17 @@ confirmation, and afterwards as the record of what it recorded."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
 
 from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan, quarter_field
+from spreadsheets.kept import delete_kept_file, kept_name, read_kept
+
+
+def upload_file_name(record, filename):
+    """progress-spreadsheets/<partnership id>/<random name>: in the default storage
+    (spreadsheets/kept.py)."""
+    return kept_name("progress-spreadsheets", record.plan.partnership_id, filename)
 
 
 class ProgressUpload(models.Model):
@@ -20,7 +28,11 @@ class ProgressUpload(models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="progress_uploads")
     quarter = quarter_field()
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The file as uploaded.")
+    file = models.FileField(
+        upload_to=upload_file_name,
+        max_length=255,
+        help_text="The file as uploaded, in the default storage (its own name is filename).",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -51,3 +63,13 @@ class ProgressUpload(models.Model):
     @property
     def period(self):
         return self.plan.quarter(self.quarter)
+
+    def read_file(self) -> bytes:
+        """The file as uploaded. Raises UnreadableFile if the storage no longer has it."""
+        return read_kept(self.file)
+
+
+# Deleting an upload (or its plan) deletes its file.
+post_delete.connect(
+    delete_kept_file, sender=ProgressUpload, dispatch_uid="bulkupdates_progressupload_file"
+)

@@ -271,7 +271,7 @@ def _text(cell: Cell) -> str:
 
 def plan_upload(upload: ProgressUpload, user) -> Preview:
     """What confirming the stored upload would do now, for the person who uploaded it."""
-    uploaded = read_upload(upload.filename, bytes(upload.content))
+    uploaded = read_upload(upload.filename, upload.read_file())
     return Planner(upload.plan, upload.quarter, user).preview(uploaded.rows)
 
 

@@ -4,6 +4,7 @@ confirmation, and then every row to record is recorded, or none."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +65,7 @@ def start(request):
                 plan=uploaded.plan,
                 quarter=uploaded.quarter,
                 filename=filename,
-                content=content,
+                file=ContentFile(content, name=filename),
                 uploaded_by=request.user,
             )
             return redirect("bulkupdates:upload", pk=record.pk)

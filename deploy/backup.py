@@ -3,19 +3,25 @@
 
     deploy/backup.py /var/backups/safer-lewisham
 
-reads the same settings as the service (DATABASE_URL and MEDIA_ROOT, from the environment; the
-defaults are the checkout's SQLite file and media/ folder, as for `make run`) and writes
+reads the same settings as the service (DATABASE_URL, MEDIA_ROOT and STORAGE_BUCKET, from the
+environment; the defaults are the checkout's SQLite file and media/ folder, as for `make run`)
+and writes
 
     /var/backups/safer-lewisham/safer-lewisham-20261207-0700/
         database.dump       PostgreSQL: pg_dump's custom format (pg_restore reads it)
         database.sqlite3    or SQLite: a consistent copy made with SQLite's backup API
-        media.tar.gz        the uploaded files (MEDIA_ROOT)
+        media.tar.gz        the uploaded files (MEDIA_ROOT), unless they are in a bucket
         manifest.json       when, what, and each file's size and SHA-256
 
-and prints the folder's path. Nothing in the running service is stopped: pg_dump and SQLite's
-backup API both copy a consistent state while it runs. deploy/restore.py puts a backup back;
-docs/operations.md is the runbook. Standard library and dj-database-url only, so that it runs
-from the service's virtual environment or image without Django's settings (no SECRET_KEY).
+and prints the folder's path. With STORAGE_BUCKET set, the uploaded files are in that bucket of
+an S3-compatible store, not on this machine: the backup is of the database alone, says so, and
+names the bucket in its manifest; keeping the files' earlier versions is the store's job (its
+versioning and replication, docs/operations.md).
+
+Nothing in the running service is stopped: pg_dump and SQLite's backup API both copy a
+consistent state while it runs. deploy/restore.py puts a backup back; docs/operations.md is the
+runbook. Standard library and dj-database-url only, so that it runs from the service's virtual
+environment or image without Django's settings (no SECRET_KEY).
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ def database() -> dict:
 
 def media_root() -> Path:
     return Path(os.environ.get("MEDIA_ROOT") or CHECKOUT / "media")
+
+
+def bucket() -> str:
+    """The bucket the uploaded files are kept in (STORAGE_BUCKET, as settings.py reads it), or
+    "" when they are in MEDIA_ROOT."""
+    return os.environ.get("STORAGE_BUCKET", "")
 
 
 def postgres_environment(db: dict) -> dict:
@@ -103,13 +115,16 @@ def back_up(destination: Path) -> Path:
         copy_sqlite(Path(db["NAME"]), dump)
     else:
         raise SystemExit(f"backup.py backs up PostgreSQL or SQLite, not {db['ENGINE']}.")
-    media = folder / "media.tar.gz"
-    with tarfile.open(media, "w:gz") as archive:
-        root = media_root()
-        if root.is_dir():
-            archive.add(root, arcname="media")
+    backed_up = [dump]
+    if not bucket():
+        media = folder / "media.tar.gz"
+        with tarfile.open(media, "w:gz") as archive:
+            root = media_root()
+            if root.is_dir():
+                archive.add(root, arcname="media")
+        backed_up.append(media)
     files = {
-        path.name: {"bytes": path.stat().st_size, "sha256": sha256(path)} for path in (dump, media)
+        path.name: {"bytes": path.stat().st_size, "sha256": sha256(path)} for path in backed_up
     }
     manifest = {
         "format": FORMAT,
@@ -117,6 +132,8 @@ def back_up(destination: Path) -> Path:
         "database": kind,
         "files": files,
     }
+    if bucket():
+        manifest["uploaded_files_in_bucket"] = bucket()
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     for path in folder.iterdir():
         os.chmod(path, 0o600)
@@ -135,6 +152,13 @@ def main(argv=None) -> int:
     except (OSError, sqlite3.Error) as error:
         print(f"The backup could not be written: {error}", file=sys.stderr)
         return 1
+    if bucket():
+        # On stderr: the folder's path alone is the output, for scripts to read.
+        print(
+            f"The uploaded files are in the bucket {bucket()}, not in this backup: its "
+            "versioning or replication keeps them (docs/operations.md).",
+            file=sys.stderr,
+        )
     print(folder)
     return 0
 

@@ -4,9 +4,13 @@
     deploy/restore.py /var/backups/safer-lewisham/safer-lewisham-20261207-0700 --yes
 
 replaces the database DATABASE_URL names and the files in MEDIA_ROOT (the same settings as the
-service; see backup.py) with the backup's. It first checks every file of the backup against its
-manifest, and refuses a damaged or incomplete backup before touching anything. Without --yes it
-only checks the backup and says what it would replace.
+service; see backup.py) with the backup's. A backup of a service keeping its uploaded files in
+a bucket (STORAGE_BUCKET) holds the database alone: the files in the bucket are left as they
+are (the store's versioning gives back earlier ones, docs/operations.md).
+
+It first checks every file of the backup against its manifest, and refuses a damaged or
+incomplete backup before touching anything. Without --yes it only checks the backup and says
+what it would replace.
 
 Stop the service's web servers and workers first (docs/operations.md); run `manage.py migrate`
 afterwards if the code is newer than the backup. PostgreSQL: the database must exist (empty or
@@ -24,7 +28,15 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from backup import FORMAT, copy_sqlite, database, media_root, postgres_environment, sha256
+from backup import (
+    FORMAT,
+    bucket,
+    copy_sqlite,
+    database,
+    media_root,
+    postgres_environment,
+    sha256,
+)
 
 
 class BadBackup(Exception):
@@ -75,7 +87,8 @@ def restore(folder: Path) -> None:
         copy_sqlite(folder / "database.sqlite3", Path(db["NAME"]))
     else:
         raise BadBackup(f"The backup's database is {kind!r}, which restore.py does not know.")
-    _restore_media(folder / "media.tar.gz", media_root())
+    if "media.tar.gz" in manifest["files"]:
+        _restore_media(folder / "media.tar.gz", media_root())
 
 
 def _restore_media(archive_path: Path, root: Path) -> None:
@@ -96,6 +109,22 @@ def _restore_media(archive_path: Path, root: Path) -> None:
             shutil.move(str(child), root / child.name)
 
 
+def what_is_replaced(manifest: dict) -> str:
+    """What restoring the backup replaces, and where the uploaded files are if not in it."""
+    if "media.tar.gz" in manifest["files"]:
+        replaced = f"the database ({database()['NAME']}) and the files in {media_root()}"
+        if bucket():
+            replaced += (
+                f" (the service now keeps its uploaded files in the bucket {bucket()}: copy "
+                f"the restored files there, docs/operations.md)"
+            )
+        return replaced
+    return (
+        f"the database ({database()['NAME']}) only: the uploaded files were in the bucket "
+        f"{manifest.get('uploaded_files_in_bucket', '')}, which keeps them"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("backup", type=Path, help="the backup's folder (backup.py printed it)")
@@ -105,9 +134,8 @@ def main(argv=None) -> int:
         manifest = check(arguments.backup)
         if not arguments.yes:
             print(
-                f"The backup of {manifest['created']} is complete. Restoring it replaces the "
-                f"database ({database()['NAME']}) and the files in {media_root()}: run again "
-                "with --yes to do so."
+                f"The backup of {manifest['created']} is complete. Restoring it replaces "
+                f"{what_is_replaced(manifest)}: run again with --yes to do so."
             )
             return 0
         restore(arguments.backup)
@@ -117,7 +145,7 @@ def main(argv=None) -> int:
     except subprocess.CalledProcessError as error:
         print(f"The database could not be restored: {error}", file=sys.stderr)
         return 1
-    print(f"Restored the backup of {manifest['created']}.")
+    print(f"Restored the backup of {manifest['created']}: {what_is_replaced(manifest)}.")
     return 0
 
 

@@ -12,6 +12,7 @@ The pages are admin views (PlanImportAdmin.get_urls) open to staff with ``plans.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -88,10 +89,6 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     ]
     readonly_fields = fields
 
-    def get_queryset(self, request):
-        # The uploaded file itself is never shown here: don't fetch it for a list.
-        return super().get_queryset(request).defer("content")
-
     @admin.display(description="What it did")
     def what_it_did(self, obj):
         if obj.status != PlanImport.Status.IMPORTED:
@@ -148,7 +145,7 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                     record = PlanImport.objects.create(
                         plan=form.cleaned_data["plan"],
                         filename=upload.name[:255],
-                        content=content,
+                        file=ContentFile(content, name=upload.name),
                         add_structure=form.cleaned_data["add_structure"],
                         uploaded_by=request.user,
                         sheet_name=sheet.sheet_name,
@@ -362,7 +359,7 @@ def _planned(record, plan_file, **options):
     return plan_file(
         record.plan,
         record.filename,
-        bytes(record.content),
+        record.read_file(),
         add_structure=record.add_structure,
         sheet_name=record.sheet_name or None,
         mapping=record.mapping or None,
@@ -375,7 +372,7 @@ def _planned(record, plan_file, **options):
 def _sheet(record):
     return read_file(
         record.filename,
-        bytes(record.content),
+        record.read_file(),
         sheet_name=record.sheet_name or None,
         mapping=record.mapping or None,
         how=record.mapping_source or "chosen",

@@ -3,11 +3,18 @@ administrator's confirmation, and the record of what was imported, by whom and w
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
 from simple_history.models import HistoricalRecords
 
 from partnerships.models import partnership_field
 from partnerships.scoping import partnership_manager
 from plans.models import AnnualPlan
+from spreadsheets.kept import delete_kept_file, kept_name, read_kept
+
+
+def import_file_name(record, filename):
+    """imports/<partnership id>/<random name>: in the default storage (spreadsheets/kept.py)."""
+    return kept_name("imports", record.plan.partnership_id, filename)
 
 
 class PlanImport(models.Model):
@@ -20,7 +27,11 @@ class PlanImport(models.Model):
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
-    content = models.BinaryField(help_text="The file as uploaded.")
+    file = models.FileField(
+        upload_to=import_file_name,
+        max_length=255,
+        help_text="The file as uploaded, in the default storage (its own name is filename).",
+    )
     add_structure = models.BooleanField(
         default=False,
         verbose_name="add priorities, strands and themes",
@@ -53,7 +64,8 @@ class PlanImport(models.Model):
         default=dict, blank=True, help_text="What the import created and changed, in counts."
     )
 
-    history = HistoricalRecords(excluded_fields=["content"])
+    # The file is the upload's, never changed: its history would say nothing.
+    history = HistoricalRecords(excluded_fields=["file"])
 
     objects = partnership_manager("plan__partnership", oversight=False)
 
@@ -63,6 +75,14 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} into {self.plan}"
+
+    def read_file(self) -> bytes:
+        """The file as uploaded. Raises UnreadableFile if the storage no longer has it."""
+        return read_kept(self.file)
+
+
+# Deleting an import (or its plan) deletes its file.
+post_delete.connect(delete_kept_file, sender=PlanImport, dispatch_uid="imports_planimport_file")
 
 
 class ImportLayout(models.Model):

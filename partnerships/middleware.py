@@ -57,6 +57,8 @@ OVERSIGHT_VIEWS = {
     "reviews:quarter",
     "reviews:actions",
     "reviews:pack",
+    "reviews:prepared_pack",
+    "reviews:prepared_pack_download",
     "reviews:xlsx",
     "reviews:csv",
     "reviews:dashboard",

@@ -143,6 +143,11 @@ def partnership_manager(
     base = models.Manager.from_queryset(queryset_class)
 
     class PartnershipManager(base):
+        # Read by safer_lewisham/changes.py: whose version a write to the model's table moves
+        # (one partnership's rows, or rows shared by several).
+        partnership_path = path
+        shared = many
+
         def get_queryset(self):
             queryset = super().get_queryset()
             if many:

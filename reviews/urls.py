@@ -29,6 +29,12 @@ quarter_patterns = [
     path("<quarter:quarter>/close/", closing.close_quarter, name="close"),
     path("<quarter:quarter>/reopen/", closing.reopen_quarter, name="reopen"),
     path("<quarter:quarter>/pack.pdf", downloads.pack_pdf, name="pack"),
+    path("<quarter:quarter>/pack/<int:pk>/", downloads.prepared_pack, name="prepared_pack"),
+    path(
+        "<quarter:quarter>/pack/<int:pk>/pack.pdf",
+        downloads.prepared_pack_download,
+        name="prepared_pack_download",
+    ),
     path("<quarter:quarter>/actions.xlsx", downloads.actions_xlsx, name="xlsx"),
     path("<quarter:quarter>/actions.csv", downloads.actions_csv, name="csv"),
 ]

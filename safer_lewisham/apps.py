@@ -13,3 +13,9 @@ class PlanAdminConfig(AdminConfig):
         from .admin import register
 
         register(admin.site)
+        # Every write a page could show moves the data's versions (changes.py), in every
+        # process: web servers, workers, management commands. Imported here, so that its
+        # connection_created receiver is connected before the first connection opens.
+        from . import changes
+
+        changes.watch_open_connections()

@@ -33,9 +33,19 @@ machine and a production deployment only has to set variables:
   (default 5): the quarterly update round (docs/update-round.md).
 - ``SSO_TIMEOUT_SECONDS`` (default 5), ``SSO_DISCOVERY_CACHE_SECONDS`` (default 300),
   ``SSO_CLOCK_LEEWAY_SECONDS`` (default 60): single sign-on (docs/single-sign-on.md).
+- ``MEDIA_ROOT``: the folder uploaded files are kept in when there is no bucket (default
+  ``media/`` in the checkout).
+- ``STORAGE_BUCKET``: an S3-compatible store's bucket to keep uploaded files in instead
+  (docs/deployment.md); with it, ``STORAGE_ENDPOINT_URL`` (blank for AWS), ``STORAGE_REGION``,
+  ``STORAGE_ACCESS_KEY_ID``, ``STORAGE_SECRET_ACCESS_KEY`` (blank: boto3's own credentials) and
+  ``STORAGE_ADDRESSING_STYLE`` ("path" for most MinIO servers).
 - ``CELERY_BROKER_URL``: the background jobs' queue, e.g. ``redis://HOST:6379/1``
   (docs/background-jobs.md). Unset (the default), every job runs at once in the process that
   asks for it, so that `make run` and the tests need no Redis.
+- ``BACKGROUND_DOWNLOAD_ACTIONS`` (default 400): a plan of more actions has its meeting pack
+  prepared by a background job (docs/background-jobs.md).
+- ``PAGE_CACHE``: keep a partnership's busiest pages until the data changes (docs/performance.md);
+  default "true" with ``REDIS_URL`` or ``DEBUG``, otherwise "false".
 """
 
 import os
@@ -108,6 +118,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "twofactor",
+    # Files a background job prepares for someone: a large plan's meeting pack.
+    "preparedfiles",
     "agencies",
     # How people join a partnership: invitations by e-mail, one by one or from a spreadsheet.
     "invitations",
@@ -160,6 +172,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A partnership's busiest pages kept until the data changes, and 304 for a browser that has
+    # the page already (safer_lewisham/pagecache.py): after every access check above.
+    "safer_lewisham.pagecache.PageCacheMiddleware",
     # Turns a locked-out sign-in into the lockout page; django-axes asks for it to come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,6 +238,27 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The page cache (safer_lewisham/pagecache.py, docs/performance.md): the pages below, once drawn
+# for a person, kept until the data changes (safer_lewisham/changes.py). On by default where
+# every process shares the cache (REDIS_URL) or there is only one (DEBUG: `make run`); with
+# several processes each keeping its own memory, one would not see another's changes.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL) or DEBUG)
+PAGE_CACHE_ALIAS = "default"
+CACHED_PAGES = frozenset(
+    {
+        "home",
+        "plans:detail",
+        "actions:detail",
+        "actions:mine",
+        "indicators:detail",
+        "reviews:quarter",
+        "reviews:actions",
+        "reviews:dashboard",
+        "reviews:xlsx",
+        "reviews:csv",
+    }
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -267,10 +303,39 @@ STORAGES = {
     },
 }
 
-# Uploaded files (partnerships' logos): MEDIA_ROOT on the server's disk, served by the
-# partnership's logo page (partnerships/views.py), not as static files.
+# Uploaded files (partnerships' logos, the spreadsheets of plan imports and of progress): never
+# served as static files or from the store's own address, but through the app's views, which
+# check who may see them (the logo page, partnerships/views.py). By default they are kept in
+# MEDIA_ROOT on the server's disk, which suits one server. With STORAGE_BUCKET set they are kept
+# in that bucket of an S3-compatible store (AWS S3, MinIO, ...: docs/deployment.md), so that
+# any web server can read what another was sent.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+if STORAGE_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            # Blank for AWS itself; the store's address for any other (https://minio:9000).
+            "endpoint_url": os.environ.get("STORAGE_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_REGION") or None,
+            # Blank: boto3 finds credentials itself (AWS_ACCESS_KEY_ID, an instance's role).
+            "access_key": os.environ.get("STORAGE_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("STORAGE_SECRET_ACCESS_KEY") or None,
+            # "path" for a store without a host name per bucket (MinIO, usually); blank: boto3's.
+            "addressing_style": os.environ.get("STORAGE_ADDRESSING_STYLE") or None,
+            # The files are private: no public ACL, no public custom domain, and any address
+            # of a file is signed and short-lived (AWS_DEFAULT_ACL, AWS_S3_CUSTOM_DOMAIN,
+            # AWS_QUERYSTRING_AUTH and _EXPIRE in django-storages' terms).
+            "default_acl": None,
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A second file of the same name never replaces the first (AWS_S3_FILE_OVERWRITE).
+            "file_overwrite": False,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -352,6 +417,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# A plan of more actions than this has its meeting pack drawn by a background job, the person
+# shown its progress and then a link (docs/background-jobs.md); a smaller plan's pack (the demo's)
+# is drawn while the page waits, as ReportLab draws about 150 actions a second.
+BACKGROUND_DOWNLOAD_ACTIONS = int(os.environ.get("BACKGROUND_DOWNLOAD_ACTIONS", "400"))
 
 # Security. Locally the browser talks plain HTTP to 127.0.0.1, so the HTTPS-only settings follow
 # DEBUG; in production all of them are on and `manage.py check --deploy` has nothing to report.

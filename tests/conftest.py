@@ -13,9 +13,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_scopes import scopes_disabled
@@ -88,9 +90,42 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
+def page_cache(settings, monkeypatch):
+    """The page cache (safer_lewisham/pagecache.py) is on in the tests, as in production, so that
+    every test that changes something and reads a page again checks that the page was drawn
+    again. Each test starts with it empty. A test counting a page's queries counts its drawing:
+    the cache is off while queries are captured (tests/test_page_cache.py tests it)."""
+    caches["default"].clear()
+    settings.PAGE_CACHE = True
+    enter, exit_ = CaptureQueriesContext.__enter__, CaptureQueriesContext.__exit__
+
+    def entering(self):
+        self._page_cache = override_settings(PAGE_CACHE=False)
+        self._page_cache.enable()
+        return enter(self)
+
+    def exiting(self, *args):
+        try:
+            return exit_(self, *args)
+        finally:
+            self._page_cache.disable()
+
+    monkeypatch.setattr(CaptureQueriesContext, "__enter__", entering)
+    monkeypatch.setattr(CaptureQueriesContext, "__exit__", exiting)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real password hashing is slow on purpose; the tests do not need it to be."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uploaded_files_kept_apart(tmp_path_factory):
+    """Uploaded files (imports, progress spreadsheets, logos) go to a folder of the test run's
+    own, never the checkout's media/; one for the session, as records made once are."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

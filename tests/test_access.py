@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -31,6 +32,9 @@ from consultation.models import Comment
 from indicators.models import Indicator, IndicatorDefinition
 from invitations.models import Invitation, token_hash
 from partnerships.models import OversightBody, Role
+from preparedfiles.models import PreparedFile
+from preparedfiles.preparing import ask_for, finish
+from reviews.tasks import pack_key
 from sso.models import SingleSignOnProvider
 from tests.conftest import PREFIX, in_role
 from tests.factories import (
@@ -118,6 +122,22 @@ EXPECTED = {
         ADMINISTRATOR: (200, 405),
     },
     "reviews:csv": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    # A large plan's meeting pack, prepared in the background: its page and its file, read by
+    # everyone who may read the plan's quarter, as the pack itself is.
+    "reviews:prepared_pack": {
+        ANONYMOUS: (302, 302),
+        OTHER_OFFICER: (200, 405),
+        OFFICER: (200, 405),
+        MEMBER: (200, 405),
+        ADMINISTRATOR: (200, 405),
+    },
+    "reviews:prepared_pack_download": {
         ANONYMOUS: (302, 302),
         OTHER_OFFICER: (200, 405),
         OFFICER: (200, 405),
@@ -626,6 +646,12 @@ URL_KWARGS = {
         "quarter": site.plan.reporting_quarter().number,
     },
     "bulkupdates:upload": lambda site: {"pk": matrix_upload(site).pk},
+    # A meeting pack of the site's plan prepared in the background, ready, as its partnership
+    # reads it (an oversight body's people are sent to packs of their own: 404 for this one).
+    **{
+        page: (lambda site: {"slug": site.plan.slug, "quarter": 3, "pk": matrix_pack(site).pk})
+        for page in ["reviews:prepared_pack", "reviews:prepared_pack_download"]
+    },
     "admin:actions_action_change": lambda site: {"object_id": site.action.pk},
     "admin:actions_action_history": lambda site: {"object_id": site.action.pk},
     "sso:start": lambda site: {"pk": unanswering_provider().pk},
@@ -683,10 +709,29 @@ def matrix_upload(site):
             plan=site.plan,
             quarter=quarter.number,
             filename="matrix.xlsx",
-            content=progress_workbook(site.plan, quarter, officer),
+            file=ContentFile(progress_workbook(site.plan, quarter, officer), "matrix.xlsx"),
             uploaded_by=officer,
         )
     return upload
+
+
+def matrix_pack(site):
+    """The Q3 meeting pack of the site's plan, prepared in the background and ready (its
+    content a stand-in), made the first time a page asks for it."""
+    key = pack_key(site.plan.pk, 3, oversight=False)
+    prepared = PreparedFile.objects.filter(key=key).first()
+    if prepared is None:
+        prepared, _new = ask_for(
+            key=key,
+            fingerprint="matrix",
+            title="Meeting pack of the access matrix",
+            counting="actions",
+            content_type="application/pdf",
+            download_name="matrix-pack.pdf",
+            person=site.users[MEMBER],
+        )
+        finish(prepared, b"%PDF-1.4 the access matrix's pack", "matrix")
+    return prepared
 
 
 def published(plan):
@@ -927,6 +972,10 @@ OVERSIGHT_READS = {
     "oversight:csv",
     "oversight:indicator",
 }
+# Pages of a body's own packs prepared in the background: the matrix's pack is the partnership's
+# own (it names officers), so not found for the body's people, who are sent to packs of their own
+# (tests/reviews/test_pack_in_background.py).
+OVERSIGHT_READS_OWN_ONLY = {"reviews:prepared_pack", "reviews:prepared_pack_download"}
 OVERSIGHT_CELLS = [
     pytest.param(page, method, id=f"{page}-{method}")
     for page in EXPECTED
@@ -962,6 +1011,8 @@ def test_an_oversight_body_reads_the_signed_off_work_and_nothing_else(site, page
         expected = 302  # to the person's only body
     elif page in OVERSIGHT_READS:
         expected = 200 if method == "GET" else 405
+    elif page in OVERSIGHT_READS_OWN_ONLY:
+        expected = 404 if method == "GET" else 405
     else:
         expected = 404
     assert response.status_code == expected, f"{method} {url} answered {response.status_code}"

@@ -7,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -196,7 +197,7 @@ def one_of_everything(superuser):
     # Performance indicators (issue 7): an indicator with a quarter's target and value.
     IndicatorValueFactory(indicator__plan=plan)
     # Imports (issue 5): the record of a spreadsheet uploaded into the plan.
-    PlanImport.objects.create(plan=plan, filename="plan.xlsx", content=b"")
+    PlanImport.objects.create(plan=plan, filename="plan.xlsx", file=ContentFile(b"", "plan.xlsx"))
     # What a name in the partnership's spreadsheets means, as confirmed in an import.
     AgencyAlias.objects.create(alias="LBB", agency=AgencyFactory(), confirmed_by=superuser)
     # The update round (issue 7): a plan's window for a quarter and an e-mail sent in it.

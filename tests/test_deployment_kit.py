@@ -424,3 +424,104 @@ def test_nginx_accepts_the_largest_import_and_passes_on_the_client_address():
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in conf
     assert "return 301 https://$host$request_uri;" in conf
+
+
+# HAProxy (deploy/haproxy.cfg; docs/deployment.md, "Several app servers") ------------------------
+
+HAPROXY_CONF = REPO / "deploy" / "haproxy.cfg"
+
+
+def self_signed_pem(folder: Path) -> Path:
+    """A certificate and its key in one PEM file, as HAProxy's `crt` takes them."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "csp.example.gov.uk")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    pem = folder / "csp.example.gov.uk.pem"
+    pem.write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return pem
+
+
+def test_haproxy_accepts_the_example_configuration(tmp_path):
+    haproxy = "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        if os.environ.get("REQUIRE_LOAD_BALANCER_TESTS"):
+            pytest.fail(f"REQUIRE_LOAD_BALANCER_TESTS is set but {haproxy} was not found.")
+        pytest.skip("no HAProxy: apt-get install haproxy (Debian's package)")
+    # Only the certificate's path changes: a certificate made here in place of the council's.
+    conf = HAPROXY_CONF.read_text()
+    placeholder = "/etc/haproxy/certs/csp.example.gov.uk.pem"
+    assert placeholder in conf
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(conf.replace(placeholder, str(self_signed_pem(tmp_path))))
+
+    checked = subprocess.run(  # noqa: S603 (Debian's haproxy, checking a file)
+        [haproxy, "-c", "-f", str(config)], capture_output=True, text=True, timeout=30
+    )
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "Configuration file is valid" in checked.stdout
+    assert "WARNING" not in checked.stdout + checked.stderr
+
+
+def haproxy_lines(section: str) -> list[str]:
+    """The lines of one section of deploy/haproxy.cfg ("frontend www"), without comments."""
+    lines, inside = [], False
+    for line in HAPROXY_CONF.read_text().splitlines():
+        if line and not line.startswith((" ", "#")):
+            inside = line.strip() == section
+        elif inside and line.strip() and not line.strip().startswith("#"):
+            lines.append(" ".join(line.split()))
+    return lines
+
+
+def test_haproxy_checks_readiness_and_sends_again_only_what_no_server_took():
+    backend = haproxy_lines("backend app")
+
+    assert "http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host csp.example.gov.uk" in (
+        backend
+    )
+    assert "http-check expect status 200" in backend
+    assert "option redispatch 1" in backend
+    # A POST a server took is never sent again: only a refused connection is retried for it.
+    assert "retry-on conn-failure empty-response" in backend
+    assert "http-request disable-l7-retry unless METH_GET || METH_HEAD" in backend
+    assert len([line for line in backend if line.startswith("server ")]) >= 2
+    assert not [line for line in backend if line.startswith(("cookie", "stick"))]
+
+
+def test_haproxy_passes_on_the_client_address_and_the_scheme_and_redirects_to_https():
+    frontend = haproxy_lines("frontend www")
+    defaults = haproxy_lines("defaults")
+
+    # Appended, whatever the client sent (not `if-none`): the lock-out reads the last address.
+    assert "option forwardfor" in frontend
+    assert "http-request set-header X-Forwarded-Proto https if { ssl_fc }" in frontend
+    assert "http-request set-header X-Forwarded-Proto http unless { ssl_fc }" in frontend
+    assert "http-request redirect scheme https code 301 unless { ssl_fc }" in frontend
+    # Longer than gunicorn's own timeout, so that a slow export ends in the app's answer.
+    server_timeout = next(line for line in defaults if line.startswith("timeout server "))
+    assert int(server_timeout.split()[-1].rstrip("s")) > 60

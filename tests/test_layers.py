@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     ["govuk", "spreadsheets"],
     ["partnerships"],
-    ["twofactor"],
+    ["twofactor", "preparedfiles"],
     ["agencies", "legal"],
     ["invitations"],
     ["sso"],

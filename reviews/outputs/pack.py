@@ -264,9 +264,10 @@ class _Section(Paragraph):
 
 
 class _PackTemplate(BaseDocTemplate):
-    def __init__(self, *args, footer: str, **kwargs):
+    def __init__(self, *args, footer: str, progress: "_Progress | None" = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.footer = footer
+        self.progress = progress
         portrait_frame = Frame(
             MARGIN, MARGIN, PORTRAIT[0] - 2 * MARGIN, PORTRAIT[1] - 2 * MARGIN, id="portrait"
         )
@@ -312,6 +313,8 @@ class _PackTemplate(BaseDocTemplate):
             self.canv.bookmarkPage(flowable.key)
             self.canv.addOutlineEntry(flowable.title, flowable.key, level=0)
             self.canv.late_numbers.setdefault(f"contents-{flowable.key}", str(self.page))
+        elif self.progress is not None and isinstance(flowable, Table):
+            self.progress.drawn(flowable)
 
 
 # --- building blocks --------------------------------------------------------------------------
@@ -804,9 +807,10 @@ ACTION_COLUMNS = (
 )
 
 
-def _action_table(review: QuarterlyReview, width: float) -> Table:
+def _action_table(review: QuarterlyReview, width: float, progress=None) -> Table:
     """Every action, one or more rows each: text too long for one row (which cannot be taller
-    than a page) carries on in the rows below."""
+    than a page) carries on in the rows below. ``progress`` (a ``_Progress``) is told of each
+    action's first cell, to count the action when the part of the table holding it is drawn."""
     widths = [w for _h, w in ACTION_COLUMNS]
     widths[-1] = width - sum(w for w in widths if w)
     data = [[_p(heading, "cell_small_bold") for heading, _w in ACTION_COLUMNS]]
@@ -838,6 +842,8 @@ def _action_table(review: QuarterlyReview, width: float) -> Table:
                 if column is not None
             ]
             cells.insert(6, _rag_tag(row.rag) if line == 0 else "")
+            if line == 0 and progress is not None:
+                progress.counts(cells[0])
             data.append(cells)
         last = len(data) - 1
         style.append(("LINEBELOW", (0, last), (-1, last), 0.4, BORDER))
@@ -992,9 +998,46 @@ SECTIONS = (
 )
 
 
-def build_pack(review: QuarterlyReview, partnership_name: str, *, compress: bool = True) -> bytes:
+class _Progress:
+    """How many of the review's actions the action table has drawn so far, told to the
+    caller's ``report(done, total)`` as each page's part of the table is laid out. Drawing that
+    table is most of a large pack's work, and what a person waiting for it can follow."""
+
+    def __init__(self, report, total: int):
+        self.report = report
+        self.total = total
+        self.done = 0
+        self.first_cells: set[int] = set()
+
+    def counts(self, cell) -> None:
+        """``cell`` is an action's first cell in the action table."""
+        self.first_cells.add(id(cell))
+
+    def _counted(self, cell) -> bool:
+        # reportlab keeps a cell's flowable in a tuple of the cell's flowables.
+        if isinstance(cell, list | tuple):
+            return any(id(flowable) in self.first_cells for flowable in cell)
+        return id(cell) in self.first_cells
+
+    def drawn(self, table: Table) -> None:
+        """A table (a page's part of the action table, or another) has been laid out."""
+        drawn = sum(1 for row in table._cellvalues if row and self._counted(row[0]))
+        if drawn:
+            self.done += drawn
+            self.report(self.done, self.total)
+
+
+def build_pack(
+    review: QuarterlyReview, partnership_name: str, *, compress: bool = True, progress=None
+) -> bytes:
     """The meeting pack for a quarterly review, as PDF bytes. ``compress=False`` leaves the
-    page streams readable (for tests that look for text in them)."""
+    page streams readable (for tests that look for text in them). ``progress(done, total)``, if
+    given, is called with how many of the review's actions have been drawn: (0, total) first,
+    then after each page of the action table, ending at (total, total); a background job shows
+    it to the person waiting (reviews/tasks.py). The PDF is the same with or without it."""
+    counted = _Progress(progress, len(review.rows)) if progress is not None else None
+    if counted is not None:
+        progress(0, counted.total)
     portrait_width = PORTRAIT[0] - 2 * MARGIN - 12  # less the frame's padding
     buffer = BytesIO()
     footer = _printable(f"{review.plan_title}: quarterly review {review.quarter_label}")
@@ -1009,6 +1052,7 @@ def build_pack(review: QuarterlyReview, partnership_name: str, *, compress: bool
         lang="en-GB",
         displayDocTitle=True,
         pageCompression=1 if compress else 0,
+        progress=counted,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
@@ -1049,7 +1093,7 @@ def build_pack(review: QuarterlyReview, partnership_name: str, *, compress: bool
             f"{escape(review.quarter_label)}.",
             "body",
         ),
-        _action_table(review, LANDSCAPE[0] - 28 * mm - 12),
+        _action_table(review, LANDSCAPE[0] - 28 * mm - 12, counted),
     ]
     doc.build(story, canvasmaker=_PackCanvas)
     return buffer.getvalue()

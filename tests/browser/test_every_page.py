@@ -96,6 +96,11 @@ EXCUSED = {
     "partnership_logo": "the partnership's logo, an image in its header (not a link) where it "
     "has one, not a page; checked in test_access",
     "plans:publish": "a POST-only button",
+    "reviews:prepared_pack": "the pack's link leads here only for a plan of more actions than "
+    "BACKGROUND_DOWNLOAD_ACTIONS, which the demo's are not: tests/browser/"
+    "test_pack_in_background.py, which checks it with axe-core",
+    "reviews:prepared_pack_download": "a file, not a page (tests/browser/"
+    "test_pack_in_background.py)",
     "consultation:address": "a POST-only button on the comments list",
     "consultation:reopen": "a POST-only button on the comments list",
     "indicators:override": "a POST-only form on the indicator's page, checked in test_access "

@@ -72,7 +72,7 @@ def test_upload_then_preview_then_confirm_imports_the_actions(admin, plan, admin
     assert response.status_code == 302
     assert response["Location"] == preview_url(record)
     assert record.status == PlanImport.Status.PREVIEWED
-    assert bytes(record.content) == content
+    assert record.read_file() == content
     assert Action.objects.count() == 0  # nothing yet
 
     preview = admin.get(preview_url(record))

@@ -3,6 +3,7 @@ spreadsheet."""
 
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -125,7 +126,7 @@ class Command(BaseCommand):
             PlanImport.objects.create(
                 plan=plan,
                 filename=path.name[:255],
-                content=content,
+                file=ContentFile(content, name=path.name),
                 add_structure=add_structure,
                 status=PlanImport.Status.IMPORTED,
                 imported_at=timezone.now(),
