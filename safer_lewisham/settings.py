@@ -416,6 +416,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rounds.send_update_round",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Large meeting packs prepared in the background are kept a week (docs/background-jobs.md).
+    "remove-expired-files": {
+        "task": "preparedfiles.remove_expired_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # A plan of more actions than this has its meeting pack drawn by a background job, the person

@@ -6,6 +6,8 @@ from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -84,8 +86,23 @@ def test_progress_is_written_at_most_once_a_second_but_always_the_last():
     assert PreparedFile.objects.values_list("done", "total").get() == (100, 100)
 
 
+def nightly_job():
+    """The job the scheduler starts every night, as its schedule names it."""
+    from safer_lewisham.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["remove-expired-files"]
+    assert entry["schedule"] == crontab(hour=3, minute=30)
+    app.loader.import_default_modules()  # the apps' tasks.py, as a worker finds them
+    app.tasks[entry["task"]].delay().get()
+
+
 @pytest.mark.django_db
-def test_the_command_removes_every_partnerships_expired_files_and_keeps_the_others():
+@pytest.mark.parametrize(
+    "remove",
+    [lambda: call_command("remove_expired_files", verbosity=0), nightly_job],
+    ids=["the command", "the nightly job"],
+)
+def test_every_partnerships_expired_files_are_removed_and_the_others_kept(remove):
     elsewhere = PartnershipFactory()
     files = {}
     for partnership in (None, elsewhere):
@@ -100,7 +117,7 @@ def test_the_command_removes_every_partnerships_expired_files_and_keeps_the_othe
         expires_at=timezone.now() - timedelta(minutes=1)
     )
 
-    call_command("remove_expired_files", verbosity=0)
+    remove()
 
     assert set(PreparedFile.objects.values_list("key", flat=True)) == {"new report"}
     assert PreparedFile.objects.count() == 2

@@ -10,8 +10,8 @@ class Command(BaseCommand):
     help = (
         "Remove the files prepared by background jobs (large meeting packs) that are past their "
         "week, from the storage and the database, in every partnership. Asking for a file removes "
-        "its partnership's expired ones too; run this daily from cron (or the scheduler's host) "
-        "so that a partnership that asks for none keeps none."
+        "its partnership's expired ones too, and the scheduler removes every partnership's "
+        "each night (preparedfiles.remove_expired_files); this does the same by hand."
     )
 
     def handle(self, *args, **options):
