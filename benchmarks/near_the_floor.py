@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import collect_static, free_port, say, server_environment, write_docs
+from benchmarks.harness import collect_static, say, server_environment, write_docs
 from benchmarks.run_benchmarks import (
     BENCH_PASSWORD,
     DEFAULT_DATABASE_URL,
@@ -50,9 +50,9 @@ from benchmarks.run_benchmarks import (
     measure,
     milliseconds,
     prepare_database,
+    serving,
     set_password,
     setup_django,
-    start_server,
     use_database,
 )
 
@@ -321,18 +321,20 @@ def main(argv=None):
         folder = Path(folder)
         static = folder / "static"
         collect_static(server_environment(demo_db, static))
-        servers = {}
-        try:
-            for where, url, cache_on in (
-                (KEPT, demo_db, True),
-                (DRAWN, demo_db, False),
-                ("large-" + KEPT, large_url, True),
-                ("large-" + DRAWN, large_url, False),
-            ):
-                env = server_environment(url, static)
-                env["REDIS_URL"] = args.redis_url
-                env["PAGE_CACHE"] = "true" if cache_on else "false"
-                servers[where] = start_server(env, free_port(), folder / f"server-{where}.log")
+        environments = {}
+        for where, url, cache_on in (
+            (KEPT, demo_db, True),
+            (DRAWN, demo_db, False),
+            ("large-" + KEPT, large_url, True),
+            ("large-" + DRAWN, large_url, False),
+        ):
+            env = server_environment(url, static)
+            env["REDIS_URL"] = args.redis_url
+            env["PAGE_CACHE"] = "true" if cache_on else "false"
+            environments[where] = env
+        with serving(
+            environments, folder, logged_errors="The {where} server logged errors:"
+        ) as servers:
             clients = {}
             for where, server in servers.items():
                 base = f"http://127.0.0.1:{int(server.args[-1])}"
@@ -353,14 +355,6 @@ def main(argv=None):
             say(f"Timing {len(demo_list) + len(large_list)} pages…")
             measure(clients, demo_list + large_list, args.requests, args.warmup)
             after = load_average()
-        finally:
-            for server in servers.values():
-                server.terminate()
-                server.wait(timeout=10)
-        for where in servers:
-            log = (folder / f"server-{where}.log").read_text()
-            if "Traceback" in log:
-                say(f"The {where} server logged errors:\n" + log[-3000:])
     for target in demo_list + large_list:
         if target.unavailable:
             raise SystemExit(f"{target.label}: {target.unavailable}")

@@ -38,6 +38,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -555,6 +556,30 @@ def start_server(env: dict, port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit(f"The server did not start within a minute: see {log}.")
+
+
+@contextmanager
+def serving(
+    environments: dict[str, dict],
+    folder: Path,
+    logged_errors: str = "The server of the {where} database logged errors:",
+):
+    """A server (start_server) for each of ``environments``, by name, on a free port, logging
+    into ``folder``/server-NAME.log: the servers, by name, for the block; then stopped, and the
+    end of the log of any that logged a traceback said (headed by ``logged_errors``)."""
+    servers = {}
+    try:
+        for where, env in environments.items():
+            servers[where] = start_server(env, free_port(), folder / f"server-{where}.log")
+        yield servers
+    finally:
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+    for where in servers:
+        log = (folder / f"server-{where}.log").read_text()
+        if "Traceback" in log:
+            say(logged_errors.format(where=where) + "\n" + log[-3000:])
 
 
 def serve(port: int):
@@ -1118,21 +1143,20 @@ def main(argv=None):
         folder = Path(folder)
         static = folder / "static"
         collect_static(server_environment(alone_url, static))
-        servers = {}
-        try:
-            # The oversight dashboard has a server of its own (on the second database), so that
-            # the two servers compared serve the same pages, nothing else: a server process that
-            # also built the oversight dashboard would carry that work's memory into the pages
-            # timed after it.
-            for where, url in (
-                (ALONE, alone_url),
-                (FIELD, field_url_),
-                (OVERSIGHT_SERVER, field_url_),
-            ):
-                env = server_environment(url, static)
-                if args.no_jit:
-                    env["BENCH_JIT"] = "off"  # benchmarks/settings.py
-                servers[where] = start_server(env, free_port(), folder / f"server-{where}.log")
+        # The oversight dashboard has a server of its own (on the second database), so that the
+        # two servers compared serve the same pages, nothing else: a server process that also
+        # built the oversight dashboard would carry that work's memory into the pages timed
+        # after it.
+        environments = {}
+        for where, url in (
+            (ALONE, alone_url),
+            (FIELD, field_url_),
+            (OVERSIGHT_SERVER, field_url_),
+        ):
+            environments[where] = server_environment(url, static)
+            if args.no_jit:
+                environments[where]["BENCH_JIT"] = "off"  # benchmarks/settings.py
+        with serving(environments, folder) as servers:
             clients = {}
             for where in (ALONE, FIELD):
                 for who, username, prefix in (
@@ -1158,14 +1182,6 @@ def main(argv=None):
 
             measure(clients, targets, args.requests, args.warmup, after_warmup)
             after = load_average()
-        finally:
-            for server in servers.values():
-                server.terminate()
-                server.wait(timeout=10)
-        for where in servers:
-            log = (folder / f"server-{where}.log").read_text()
-            if "Traceback" in log:
-                say(f"The server of the {where} database logged errors:\n" + log[-3000:])
 
     facts = Facts(
         database=database,

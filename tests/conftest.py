@@ -48,6 +48,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# Helpers that check as tests do, with pytest's account of a failed assert.
+pytest.register_assert_rewrite("tests.migrating", "tests.workers")
+
 # Property-based tests (hypothesis): a modest number of examples keeps the suite fast; tests that
 # use the database have no deadline (a slow database is not a failure of the property).
 # HYPOTHESIS_PROFILE=thorough runs many more, for a search by hand.

@@ -6,13 +6,7 @@ PostgreSQL (on SQLite the test database is in memory), with the rows committed
 (``transaction=True``). It takes its jobs from a queue of this session's own on Redis database
 13, so that two test sessions at once never take each other's jobs."""
 
-import os
 import secrets
-import signal
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -20,7 +14,6 @@ from django.core import mail
 from django.urls import reverse
 from django_celery_results.models import TaskResult
 
-from benchmarks.harness import REPO
 from invitations.models import Invitation
 from partnerships.models import Role
 from rounds.models import RoundEmail
@@ -29,29 +22,10 @@ from safer_lewisham.celery import app as celery_app
 from tests.background_jobs_for_tests import always_fails
 from tests.conftest import in_role, make_lead_agency, make_officer
 from tests.factories import ActionFactory, StrandFactory, SuperuserFactory, UserFactory
-from tests.serving import ON_POSTGRESQL, database_url
+from tests.workers import celery_settings, celery_worker, needs_postgresql
 
 TEST_BROKER = "redis://127.0.0.1:6379/13"
 IN_WINDOW = date(2017, 12, 20)  # in the Q3 2017-18 window of a 2017-18 plan
-
-needs_postgresql = pytest.mark.skipif(
-    not ON_POSTGRESQL,
-    reason="the worker is another process, which reaches the test database only on PostgreSQL "
-    "(SQLite's is in memory): runs with DATABASE_URL=postgres://...",
-)
-
-
-@contextmanager
-def celery_settings(**changes):
-    """Change the Celery application's settings for a while (they are read once from Django's,
-    so pytest-django's ``settings`` does not reach them)."""
-    before = {name: celery_app.conf[name] for name in changes}
-    celery_app.conf.update(changes)
-    try:
-        yield
-    finally:
-        celery_app.conf.update(before)
-
 
 # With a real worker ------------------------------------------------------------------------------
 
@@ -59,49 +33,20 @@ def celery_settings(**changes):
 @pytest.fixture(scope="session")
 def worker(django_db_setup, tmp_path_factory):
     """`celery worker` on the test database, taking this session's queue; stopped at the end."""
-    if not ON_POSTGRESQL:
-        pytest.skip(needs_postgresql.kwargs["reason"])
     folder = tmp_path_factory.mktemp("worker")
     outbox = folder / "outbox"
     outbox.mkdir()
     queue = f"tests-{secrets.token_hex(4)}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.background_worker_settings",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": TEST_BROKER,
-        "TEST_EMAIL_FILE_PATH": str(outbox),
-        "CONN_MAX_AGE": "0",
-        "LOG_FORMAT": "text",
-    }
-    env.pop("REDIS_URL", None)
-    log = folder / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (Celery's own command, fixed arguments)
-            [
-                sys.executable, "-m", "celery", "-A", "safer_lewisham", "worker",
-                "--pool", "solo", "--concurrency", "1", "--queues", queue,
-                "--include", "tests.background_jobs_for_tests",
-                "--without-mingle", "--without-gossip", "--without-heartbeat",
-                "--loglevel", "INFO",
-            ],
-            cwd=REPO, env=env, stdout=out, stderr=out,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while "ready" not in log.read_text():
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+    with celery_worker(
+        folder / "worker.log",
+        settings="tests.background_worker_settings",
+        broker=TEST_BROKER,
+        environment={"TEST_EMAIL_FILE_PATH": str(outbox)},
+        queue=queue,
+        include="tests.background_jobs_for_tests",
+    ):
         with celery_settings(task_always_eager=False, broker_url=TEST_BROKER):
-            yield type("Worker", (), {"queue": queue, "outbox": outbox, "log": log})
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            yield type("Worker", (), {"queue": queue, "outbox": outbox})
 
 
 def through(worker, task, *args):

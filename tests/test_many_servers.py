@@ -14,9 +14,6 @@ HAProxy connects to the servers from 127.0.0.3 and the client from 127.0.0.1, so
 address the lock-out records tells the client's from the balancer's."""
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,7 +24,7 @@ import requests
 from axes.models import AccessAttempt
 
 from actions.models import ProgressUpdate
-from benchmarks.harness import REPO, server_environment
+from benchmarks.harness import server_environment
 from benchmarks.load_test import (
     HAPROXY,
     PASSWORD,
@@ -45,6 +42,7 @@ from tests.conftest import in_role
 from tests.factories import ActionFactory, StrandFactory, UserFactory
 from tests.serving import collected_static, database_url, needs_postgresql  # noqa: F401
 from tests.two_factor import code_for, with_an_app
+from tests.workers import celery_worker
 
 OFFICERS, MEMBERS, SECONDS = 10, 3, 24
 # This test's own Redis database: the servers' cache and the worker's queue.
@@ -103,41 +101,14 @@ def redis_emptied():
 def worker(redis_emptied, tmp_path, outbox):
     """`celery worker` on the test database and this test's Redis, writing e-mails into
     ``outbox`` (tests/background_worker_settings.py); stopped at the end."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.background_worker_settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS,
-        "CELERY_BROKER_URL": REDIS,
-        "TEST_EMAIL_FILE_PATH": str(outbox),
-        "CONN_MAX_AGE": "0",
-        "LOG_FORMAT": "text",
-    }
     log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (Celery's own command, fixed arguments)
-            [
-                sys.executable, "-m", "celery", "-A", "safer_lewisham", "worker",
-                "--pool", "solo", "--concurrency", "1",
-                "--without-mingle", "--without-gossip", "--without-heartbeat",
-                "--loglevel", "INFO",
-            ],
-            cwd=REPO, env=env, stdout=out, stderr=out, start_new_session=True,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while "ready" not in log.read_text():
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+    with celery_worker(
+        log,
+        settings="tests.background_worker_settings",
+        broker=REDIS,
+        environment={"REDIS_URL": REDIS, "TEST_EMAIL_FILE_PATH": str(outbox)},
+    ):
         yield log
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 class Browser:

@@ -7,12 +7,8 @@ large: a plan of three actions is "large" here."""
 
 import base64
 import logging
-import os
 import re
 import secrets
-import signal
-import subprocess
-import sys
 import time
 import zlib
 from datetime import timedelta
@@ -28,7 +24,6 @@ from reportlab import rl_config
 
 from actions.models import ProgressUpdate
 from agencies import roles
-from benchmarks.harness import REPO
 from partnerships.models import OversightBody, Partnership
 from plans.models import QuarterClosure
 from preparedfiles.models import PreparedFile
@@ -41,8 +36,7 @@ from tests.conftest import TEST_PARTNERSHIP_ID, in_role
 from tests.factories import UserFactory
 from tests.reviews.test_exports import make_plan, url
 from tests.reviews.test_pack import make_review, make_row, pdf_text
-from tests.serving import ON_POSTGRESQL, database_url
-from tests.test_background_jobs import celery_settings
+from tests.workers import celery_settings, celery_worker, needs_postgresql
 
 TEST_BROKER = "redis://127.0.0.1:6379/12"
 
@@ -445,50 +439,21 @@ def test_an_oversight_body_gets_a_pack_of_its_own_without_names(member_client):
 
 # With a real worker on Redis --------------------------------------------------------------------
 
-needs_postgresql = pytest.mark.skipif(
-    not ON_POSTGRESQL,
-    reason="the worker is another process, which reaches the test database only on PostgreSQL "
-    "(SQLite's is in memory): runs with DATABASE_URL=postgres://...",
-)
-
 
 @pytest.fixture(scope="session")
 def pack_worker(django_db_setup, tmp_path_factory):
     """`celery worker` on the test database and the session's MEDIA_ROOT, taking a queue of
     its own on Redis database 12, which the web side's jobs go to meanwhile; stopped at the
     end."""
-    if not ON_POSTGRESQL:
-        pytest.skip(needs_postgresql.kwargs["reason"])
-    folder = tmp_path_factory.mktemp("pack-worker")
     queue = f"tests-packs-{secrets.token_hex(4)}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "safer_lewisham.settings",
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": TEST_BROKER,
-        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-        "CONN_MAX_AGE": "0",
-        "LOG_FORMAT": "text",
-    }
-    env.pop("REDIS_URL", None)
-    env.pop("STORAGE_BUCKET", None)
-    log = folder / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (Celery's own command, fixed arguments)
-            [
-                sys.executable, "-m", "celery", "-A", "safer_lewisham", "worker",
-                "--pool", "solo", "--concurrency", "1", "--queues", queue,
-                "--without-mingle", "--without-gossip", "--without-heartbeat",
-                "--loglevel", "INFO",
-            ],
-            cwd=REPO, env=env, stdout=out, stderr=out,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while "ready" not in log.read_text():
-            assert process.poll() is None, log.read_text()[-3000:]
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.1)
+    log = tmp_path_factory.mktemp("pack-worker") / "worker.log"
+    with celery_worker(
+        log,
+        settings="safer_lewisham.settings",
+        broker=TEST_BROKER,
+        environment={"MEDIA_ROOT": str(django_settings.MEDIA_ROOT), "STORAGE_BUCKET": None},
+        queue=queue,
+    ):
         with celery_settings(
             task_always_eager=False, broker_url=TEST_BROKER, task_default_queue=queue
         ):
@@ -497,13 +462,6 @@ def pack_worker(django_db_setup, tmp_path_factory):
                 yield type("Worker", (), {"log": log, "media": Path(django_settings.MEDIA_ROOT)})
             finally:
                 forget_broker_connections()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def forget_broker_connections():
