@@ -972,7 +972,8 @@ def report(results: dict, verdict: Verdict, facts: dict) -> str:
         f"(DEBUG off, CONN_MAX_AGE {facts['conn_max_age']} s with health checks), client, "
         "server and database on the same machine over loopback. Data: "
         f"{facts['data']}. Users: {facts['officers']} officers in {facts['agencies']} agencies "
-        f"and {facts['members']} members, all signed in first (sign-in is timed separately), "
+        f"and {facts['members']} members, all signed in first, {facts['spawn_rate']:g} people "
+        "arriving a second (sign-in is timed separately), "
         f"then {facts['duration']:.0f} seconds of officers opening My actions, an update form "
         "and saving (1 to 3 s of typing between opening the form and saving, 1 to 3 s between "
         "rounds) and members reading the quarterly page of the 2,000-action plan and the "
@@ -1033,6 +1034,14 @@ def main(argv=None):
         "redis://127.0.0.1:6379/14; emptied first. Default: none, each process caches in its "
         "own memory.",
     )
+    parser.add_argument(
+        "--spawn-rate",
+        type=float,
+        default=2,
+        help="People arriving (signing in) a second (default 2: sixty people over half a "
+        "minute). Each sign-in checks a password, which is slow on purpose, so everybody "
+        "signing in within the same few seconds measures a queue of password checks.",
+    )
     parser.add_argument("--write-docs", action="store_true", help="Write docs/performance.md.")
     args = parser.parse_args(argv)
 
@@ -1077,14 +1086,26 @@ def main(argv=None):
                     f"Serving on {cluster.base} (HAProxy) with {args.servers} × "
                     f"{args.workers} workers; {args.duration:.0f} s of load…"
                 )
-                results = run_swarm(cluster.base, scenario, duration=args.duration, workdir=folder)
+                results = run_swarm(
+                    cluster.base,
+                    scenario,
+                    duration=args.duration,
+                    workdir=folder,
+                    spawn_rate=args.spawn_rate,
+                )
         else:
             log = folder / "gunicorn-1.log"
             with gunicorn(env, workers=args.workers, log=log) as base:
                 say(
                     f"Serving on {base} with {args.workers} workers; {args.duration:.0f} s of load…"
                 )
-                results = run_swarm(base, scenario, duration=args.duration, workdir=folder)
+                results = run_swarm(
+                    base,
+                    scenario,
+                    duration=args.duration,
+                    workdir=folder,
+                    spawn_rate=args.spawn_rate,
+                )
         server_log = "".join(log.read_text() for log in sorted(folder.glob("gunicorn-*.log")))
     if "Traceback" in server_log:
         say("The server logged errors:\n" + server_log[-5000:])
@@ -1107,6 +1128,7 @@ def main(argv=None):
         "members": args.members,
         "duration": results["duration"],
         "load": load,
+        "spawn_rate": args.spawn_rate,
     }
     text = report(results, verdict, facts)
     print(text)

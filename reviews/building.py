@@ -8,11 +8,14 @@ one is computed now (``compute_review``), which is also what closing a quarter k
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.db.models import Case, DateTimeField, F, TextField, When
 from django.utils import timezone
 
-from actions.models import Action, ActionSubItem, ProgressUpdate
+from actions.models import PLAN_ORDER, Action, ActionSubItem, ProgressUpdate
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from indicators.rating import target_for
 from plans.models import QuarterClosure
@@ -29,6 +32,14 @@ from .figures import (
     QuarterlyReview,
 )
 from .snapshot import closed_review, figures_from, to_json
+
+# PLAN_ORDER's fields that fetch does not name already, fetched to sort the actions by.
+_PLAN_ORDER_FETCHED = ("strand__priority__order", "strand__order", "order")
+
+
+def _in_quarter(quarter: int, field: str, output_field):
+    """An update's ``field`` if it is for ``quarter``, else NULL."""
+    return Case(When(quarter=quarter, then=F(field)), default=None, output_field=output_field)
 
 
 def review_for(plan, quarter: int, on: date | None = None) -> QuarterlyReview:
@@ -72,7 +83,7 @@ def review_snapshot(plan, quarter: int, on: date) -> dict:
 
 
 def _compute(plan, period, on: date) -> QuarterlyReview:
-    data = _PlanData.fetch(plan)
+    data = _PlanData.fetch(plan, period.number)
     # The figures of earlier quarters that were closed are those reported at their meetings.
     closed_figures = dict(
         QuarterClosure.objects.filter(plan=plan, quarter__lt=period.number).values_list(
@@ -86,7 +97,7 @@ def _compute(plan, period, on: date) -> QuarterlyReview:
             number,
             figures_from(closed_figures[number])
             if number in closed_figures
-            else Figures.of(data.rows(plan.quarter(number), on)),
+            else data.figures(plan.quarter(number), on),
         )
         for number in range(1, period.number)
     ]
@@ -208,9 +219,9 @@ class _PlanData:
 
     priorities: list[dict]
     strands: list[dict]
-    actions: list[dict]
-    # action id -> {quarter: update values}
-    updates: dict[int, dict[int, dict]]
+    actions: list[tuple]  # named tuples of the fields fetch names
+    # action id -> {quarter: the update's fields, a named tuple}
+    updates: dict[int, dict[int, tuple]]
     # action id -> partner agencies' names, and -> its sub-items as "a) text" lines
     partners: dict[int, list[str]] = field(default_factory=dict)
     sub_items: dict[int, list[str]] = field(default_factory=dict)
@@ -218,7 +229,9 @@ class _PlanData:
     authors: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def fetch(cls, plan) -> "_PlanData":
+    def fetch(cls, plan, quarter: int) -> "_PlanData":
+        """The plan's data for the review of quarter ``quarter`` (and the figures of the
+        quarters before it)."""
         priorities = list(
             Priority.objects.filter(plan=plan).order_by("order", "id").values("id", "title")
         )
@@ -227,10 +240,15 @@ class _PlanData:
             .order_by("priority__order", "priority_id", "order", "id")
             .values("id", "title", "priority_id")
         )
+        # The actions and their updates as named tuples rather than dicts: thousands of rows,
+        # only read, and a tuple is made several times faster than a dict. The actions are put
+        # in plan order here rather than by the database, which took longer sorting their wide
+        # rows than Python takes sorting them by PLAN_ORDER's fields alone.
         actions = list(
             Action.objects.filter(strand__priority__plan=plan)
-            .in_plan_order()
-            .values(
+            .order_by()
+            .values_list(
+                *_PLAN_ORDER_FETCHED,
                 "id",
                 "reference",
                 "text",
@@ -254,66 +272,80 @@ class _PlanData:
                 "completion_status__counts_as_complete",
                 "completion_status__counts_as_not_started",
                 "completion_note",
+                named=True,
             )
         )
-        updates: dict[int, dict[int, dict]] = {}
-        author_ids = set()
+        actions.sort(key=attrgetter(*PLAN_ORDER))
+        updates: dict[int, dict[int, tuple]] = {}
         # Unordered (the rows go into a dict: sorting thousands of them into plan order took
         # longer than fetching them); the authors' names are fetched apart, for the few people
         # who wrote them, rather than joined to every update.
         for update in (
-            ProgressUpdate.objects.filter(action__strand__priority__plan=plan)
+            ProgressUpdate.objects.filter(action__strand__priority__plan=plan, quarter__lte=quarter)
             .order_by()
-            .values(
+            # What the review shows of an update (its narrative and when it was made) is read for
+            # the review's quarter alone: the earlier quarters' updates count for their rating
+            # and completion only, and thousands of narratives and times took a while to read.
+            .annotate(
+                shown_narrative=_in_quarter(quarter, "narrative", TextField()),
+                shown_updated_at=_in_quarter(quarter, "updated_at", DateTimeField()),
+            )
+            .values_list(
                 "action_id",
                 "quarter",
                 "rag_rating",
-                "narrative",
+                "shown_narrative",
                 "completion_status_id",
                 "completion_status__name",
                 "completion_status__counts_as_complete",
                 "completion_status__counts_as_not_started",
-                "updated_at",
+                "shown_updated_at",
                 "internal",
                 "author_id",
+                named=True,
             )
         ):
-            updates.setdefault(update["action_id"], {})[update["quarter"]] = update
-            author_ids.add(update["author_id"])
+            updates.setdefault(update.action_id, {})[update.quarter] = update
+        # Every author's, not only the quarter's: a few people, and the same one query
+        # whatever the quarter holds.
+        author_ids = {
+            update.author_id for by_quarter in updates.values() for update in by_quarter.values()
+        }
         author_ids.discard(None)
         authors = {
-            person["id"]: _person(person["first_name"], person["last_name"], person["username"])
-            for person in get_user_model()
+            pk: _person(first_name, last_name, username)
+            for pk, first_name, last_name, username in get_user_model()
             .objects.filter(pk__in=author_ids)
-            .values("id", "first_name", "last_name", "username")
+            .values_list("id", "first_name", "last_name", "username")
         }
         partners: dict[int, list[str]] = {}
-        for partner in (
+        for action_id, short_name, name in (
             Action.partner_agencies.through.objects.filter(action__strand__priority__plan=plan)
             .order_by("agency__name", "agency_id")
-            .values("action_id", "agency__short_name", "agency__name")
+            .values_list("action_id", "agency__short_name", "agency__name")
         ):
-            partners.setdefault(partner["action_id"], []).append(
-                partner["agency__short_name"] or partner["agency__name"]
-            )
+            partners.setdefault(action_id, []).append(short_name or name)
         sub_items: dict[int, list[str]] = {}
-        for item in (
+        for action_id, label, text in (
             ActionSubItem.objects.filter(action__strand__priority__plan=plan)
             .order_by("action_id", "order", "id")
-            .values("action_id", "label", "text")
+            .values_list("action_id", "label", "text")
         ):
-            sub_items.setdefault(item["action_id"], []).append(f"{item['label']}) {item['text']}")
+            sub_items.setdefault(action_id, []).append(f"{label}) {text}")
         return cls(priorities, strands, actions, updates, partners, sub_items, authors)
 
-    def rows(self, period, on: date) -> list[ActionRow]:
-        """Every action as it stood in the quarter, in plan order."""
+    def standings(self, period, on: date):
+        """Each action as the review's rules (reviews/figures.py) make it in the quarter, in plan
+        order: (the action, its update this quarter, its update the quarter before, what its
+        completion as of the quarter is taken from (its latest update in or before the quarter,
+        else the action), whether it was complete as of the quarter before, whether it is
+        late). The one home of these rules for both ``rows`` and ``figures``."""
         number = period.number
         cutoff = late_cutoff(on, period)
-        rows = []
         no_updates: dict = {}
         earlier_quarters = range(number - 1, 0, -1)
         for action in self.actions:
-            updates = self.updates.get(action["id"], no_updates)
+            updates = self.updates.get(action.id, no_updates)
             update = updates.get(number)
             previous = updates.get(number - 1)
             # The completion as of this quarter and as of the previous one: that of the
@@ -326,62 +358,80 @@ class _PlanData:
                         latest_before = updates[earlier]
                         break
             latest = update if update is not None else latest_before
-            if latest is None:
-                status_id = action["completion_status_id"]
-                status_name = action["completion_status__name"]
-                complete = action["completion_status__counts_as_complete"]
-                not_started = action["completion_status__counts_as_not_started"]
-            else:
-                status_id = latest["completion_status_id"]
-                status_name = latest["completion_status__name"]
-                complete = latest["completion_status__counts_as_complete"]
-                not_started = latest["completion_status__counts_as_not_started"]
-            was_complete = number > 1 and (
-                action["completion_status__counts_as_complete"]
-                if latest_before is None
-                else latest_before["completion_status__counts_as_complete"]
+            # Actions and updates name their completion's fields alike (completion_status…).
+            completion = action if latest is None else latest
+            was_complete = number > 1 and bool(
+                (
+                    action if latest_before is None else latest_before
+                ).completion_status__counts_as_complete
             )
-            due = action["timeframe__due_date"]
+            due = action.timeframe__due_date
+            is_late = (
+                due is not None
+                and due < cutoff
+                and not completion.completion_status__counts_as_complete
+            )
+            yield action, update, previous, completion, was_complete, is_late
+
+    def figures(self, period, on: date) -> Figures:
+        """The plan's figures in the quarter, counted without making its rows (the trend's
+        earlier quarters): the same rules as ``rows``, through ``standings``."""
+        return Figures.of(
+            _Counted(
+                update.rag_rating if update is not None else None,
+                bool(completion.completion_status__counts_as_complete),
+                bool(completion.completion_status__counts_as_not_started),
+                is_late,
+            )
+            for _action, update, _previous, completion, _was, is_late in self.standings(period, on)
+        )
+
+    def rows(self, period, on: date) -> list[ActionRow]:
+        """Every action as it stood in the quarter (the one fetched for), in plan order."""
+        rows = []
+        authors, partners, sub_items = self.authors, self.partners, self.sub_items
+        for action, update, previous, completion, was_complete, is_late in self.standings(
+            period, on
+        ):
+            complete = bool(completion.completion_status__counts_as_complete)
             rows.append(
                 ActionRow(
-                    action_id=action["id"],
-                    reference=action["reference"],
-                    text=action["text"],
-                    priority=action["strand__priority__title"],
-                    priority_id=action["strand__priority_id"],
-                    strand_id=action["strand_id"],
-                    strand=action["strand__title"],
-                    theme_id=action["theme_id"],
-                    theme=action["theme__name"] or "",
-                    lead_agency_id=action["lead_agency_id"],
-                    lead_agency=action["lead_agency__short_name"]
-                    or action["lead_agency__name"]
-                    or "",
+                    action_id=action.id,
+                    reference=action.reference,
+                    text=action.text,
+                    priority=action.strand__priority__title,
+                    priority_id=action.strand__priority_id,
+                    strand_id=action.strand_id,
+                    strand=action.strand__title,
+                    theme_id=action.theme_id,
+                    theme=action.theme__name or "",
+                    lead_agency_id=action.lead_agency_id,
+                    lead_agency=action.lead_agency__short_name or action.lead_agency__name or "",
                     lead_officer=_person(
-                        action["lead_officer__first_name"],
-                        action["lead_officer__last_name"],
-                        action["lead_officer__username"],
+                        action.lead_officer__first_name,
+                        action.lead_officer__last_name,
+                        action.lead_officer__username,
                     ),
-                    timeframe=action["timeframe__wording"] or "",
-                    due_date=due,
-                    rag=update["rag_rating"] if update else None,
-                    previous_rag=previous["rag_rating"] if previous else None,
-                    completion=status_name,
+                    timeframe=action.timeframe__wording or "",
+                    due_date=action.timeframe__due_date,
+                    rag=update.rag_rating if update else None,
+                    previous_rag=previous.rag_rating if previous else None,
+                    completion=completion.completion_status__name,
                     # The note qualifies the action's current completion ("within YOS and
                     # CER"): shown only while the quarter's completion is that one.
-                    completion_note=action["completion_note"]
-                    if status_id == action["completion_status_id"]
+                    completion_note=action.completion_note
+                    if completion.completion_status_id == action.completion_status_id
                     else "",
-                    is_complete=bool(complete),
-                    is_not_started=bool(not_started),
-                    completed_this_quarter=bool(complete) and not was_complete,
-                    is_late=due is not None and due < cutoff and not complete,
-                    narrative=update["narrative"] if update else "",
-                    updated_by=self.authors.get(update["author_id"], "") if update else "",
-                    updated_at=update["updated_at"] if update else None,
-                    partners="; ".join(self.partners.get(action["id"], ())),
-                    sub_items="\n".join(self.sub_items.get(action["id"], ())),
-                    internal=bool(update and update["internal"]),
+                    is_complete=complete,
+                    is_not_started=bool(completion.completion_status__counts_as_not_started),
+                    completed_this_quarter=complete and not was_complete,
+                    is_late=is_late,
+                    narrative=update.shown_narrative if update else "",
+                    updated_by=authors.get(update.author_id, "") if update else "",
+                    updated_at=update.shown_updated_at if update else None,
+                    partners="; ".join(partners.get(action.id, ())),
+                    sub_items="\n".join(sub_items.get(action.id, ())),
+                    internal=bool(update and update.internal),
                 )
             )
         return rows
@@ -413,7 +463,7 @@ class _PlanData:
 
     def by_theme(self, rows: list[ActionRow]) -> list[Breakdown]:
         """The themes the plan's actions are in, in the plan's theme order; "No theme" last."""
-        order = {a["theme_id"]: (a["theme__order"], a["theme_id"]) for a in self.actions}
+        order = {a.theme_id: (a.theme__order, a.theme_id) for a in self.actions}
         return _grouped(
             rows,
             kind="theme",
@@ -433,6 +483,16 @@ class _PlanData:
             sort_key=lambda agency_id, label: (label.casefold(), agency_id),
             none_label="No lead agency",
         )
+
+
+class _Counted(NamedTuple):
+    """What Figures.of counts of an action in a quarter, for a quarter whose rows are not
+    needed (the trend's earlier quarters)."""
+
+    rag: str | None
+    is_complete: bool
+    is_not_started: bool
+    is_late: bool
 
 
 def _grouped(rows, *, kind, value_of, label_of, sort_key, none_label) -> list[Breakdown]:

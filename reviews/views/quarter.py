@@ -178,9 +178,15 @@ def _indicators_section(review) -> dict:
 
 
 # How many rows the page lists of a long section that is not an exception (completed, late, not
-# updated, worsened, improved); each section links to the list of all its actions. The exceptions
-# are always listed in full.
+# updated, worsened, improved); each section links to the list of all its actions.
 LISTED_ROWS = 50
+
+# How many exceptions the page shows as cards, red first, then links to the lists of every red and
+# every amber action, each with its narrative. More than the other sections: the meeting talks
+# about them first, and a plan of a hundred or so actions (most partnerships') has a few dozen,
+# all shown. A plan of 2,000 has hundreds: all of them as cards made a page of 1 MB, taking
+# longer to draw than everything else on it, and more than a meeting can go through.
+LISTED_EXCEPTIONS = 100
 
 
 @dataclass(frozen=True)
@@ -211,6 +217,11 @@ class ListedRow:
     updated_by: str
 
 
+# No action's id (the largest a PostgreSQL integer holds): Lister's stand-in for reversing an
+# action's address once.
+_STAND_IN_ID = 2_147_483_647
+
+
 class Lister:
     """Makes each action's ListedRow once for a page of quarter ``number``, however many of its
     sections list it."""
@@ -219,6 +230,11 @@ class Lister:
         # Each rating's tag drawn once by its one include, rather than once a row.
         rag_tag = get_template("actions/includes/rag_tag.html")
         self.tags = {rag: rag_tag.render({"rag": rag}) for rag in RAG_RATINGS}
+        # An action's address: reversed once, with a stand-in for its id, rather than once a row
+        # (reverse costs about 0.1 ms; the page lists hundreds of actions).
+        self.url_before, self.url_after = reverse("actions:detail", args=[_STAND_IN_ID]).rsplit(
+            str(_STAND_IN_ID), 1
+        )
         self.no_previous = (
             f"No update in Q{number - 1}" if number > 1 else "No earlier quarter: this is the first"
         )
@@ -247,7 +263,7 @@ class Lister:
             reference=row.reference,
             text=row.text,
             title=f"{row.reference} {row.text}" if row.reference else row.text,
-            url=reverse("actions:detail", args=[row.action_id]),
+            url=f"{self.url_before}{row.action_id}{self.url_after}",
             strand=row.strand,
             theme=row.theme,
             lead_agency=row.lead_agency,
@@ -278,14 +294,18 @@ SECTIONS = {
 
 
 def _listed_rows(review) -> dict:
-    """The actions the page lists, drawn: a card for every exception, and each section's count
-    and table of its first LISTED_ROWS actions."""
+    """The actions the page lists, drawn: a card for each of the first LISTED_EXCEPTIONS
+    exceptions, and each section's count and table of its first LISTED_ROWS actions."""
     listed = Lister(review.quarter)
     labels = _rag_labels(review.quarter)
     place = f"{review.plan_id}:{review.quarter}"
-    exceptions = [listed(row) for row in review.exceptions]
+    all_exceptions = review.exceptions
+    exceptions = [listed(row) for row in all_exceptions[:LISTED_EXCEPTIONS]]
     context = {
         "exceptions": exceptions,
+        "exceptions_count": len(all_exceptions),
+        "exceptions_more": len(all_exceptions) > LISTED_EXCEPTIONS,
+        "listed_exceptions": LISTED_EXCEPTIONS,
         "exception_cards": _drawn(
             f"exceptions:{place}",
             "reviews/includes/exceptions.html",

@@ -157,6 +157,17 @@ def test_the_demo_plans_trend_holds_each_quarter_so_far(demo_plan):
     assert review.trend == [(1, DEMO_FIGURES[1]), (2, DEMO_FIGURES[2]), (3, DEMO_FIGURES[3])]
 
 
+@pytest.mark.parametrize("on", [AFTER_THE_YEAR, date(2017, 11, 15)], ids=["after", "in-q3"])
+def test_the_trend_counts_each_earlier_quarter_as_that_quarters_own_review_does(demo_plan, on):
+    """The trend's earlier quarters are counted without making their rows: the counts must
+    be those of each quarter's own review, lateness on the same day included."""
+    trend = review_for(demo_plan, 4, on=on).trend
+
+    assert trend[:3] == [
+        (number, review_for(demo_plan, number, on=on).figures) for number in (1, 2, 3)
+    ]
+
+
 def test_a_demo_row_says_who_leads_the_action_and_what_its_update_said(demo_plan):
     review = review_for(demo_plan, 3, on=AFTER_THE_YEAR)
 

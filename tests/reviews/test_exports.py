@@ -9,6 +9,7 @@ import csv
 import io
 import zipfile
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -18,11 +19,15 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from actions.models import Action
+from govuk import svg
+from plans.ratings import INDICATOR_RATINGS, RAG_RATINGS
 from reviews.building import review_for
+from reviews.figures import IndicatorPoint, IndicatorRow
 from reviews.outputs.pack import build_pack
-from reviews.outputs.spreadsheets import build_csv, build_xlsx
+from reviews.outputs.spreadsheets import COLUMNS, build_csv, build_xlsx
 from reviews.views import downloads
 from tests.closing import close_quarter
 from tests.factories import (
@@ -179,6 +184,122 @@ def test_the_xlsx_summary_sheet_has_the_headline_figures_and_the_strands():
     # Strand: actions, complete, % complete, red, amber, green, blue, not updated, late.
     assert ["Violence against women and girls", 2, 1, 0.5, 1, 0, 0, 1, 0, 0] in values
     assert ["All other forms of violence", 1, 0, 0, 0, 1, 0, 0, 0, 0] in values
+
+
+def _rgb(colour) -> str:
+    """A colour as read back ("FF1D70B8" or "001D70B8"), as its six hex digits."""
+    return colour.rgb[-6:].upper()
+
+
+def _hex(colour: str) -> str:
+    return colour.lstrip("#").upper()
+
+
+def _width(sheet, column: int) -> float:
+    """A column's width, read back: adjacent columns of one width are stored as one range."""
+    (width,) = [
+        dimension.width
+        for dimension in sheet.column_dimensions.values()
+        if dimension.min <= column <= dimension.max
+    ]
+    return width
+
+
+def test_the_xlsx_cells_are_styled_as_the_review_shows_them():
+    """Read back with openpyxl (as the imports read it): every heading, rule, wrapping, RAG
+    colour, date and percentage format, width, filter, frozen pane and print setting."""
+    rows = [
+        make_row(1, rag="red", previous_rag="amber"),
+        make_row(2, rag=None, narrative="", updated_by="", updated_at=None),
+        make_row(3, rag="blue", is_complete=True, due_date=None, narrative="=1+1"),
+    ]
+    indicator = IndicatorRow(
+        indicator_id=1,
+        name="Knife crime offences",
+        unit="count",
+        direction="lower",
+        frequency="quarterly",
+        baseline_value=Decimal("120"),
+        baseline_period="2016-17",
+        target=Decimal("100"),
+        value=Decimal("90"),
+        due=True,
+        rating="green",
+        computed_rating="green",
+        overridden=False,
+        override_reason="",
+        note="",
+        source_agency="Met Police",
+        recorded_by="Jane Smith",
+        trend=(IndicatorPoint(3, Decimal("90"), Decimal("100"), "green", True),),
+    )
+    workbook = workbook_of(make_review(rows, indicators=[indicator]))
+
+    actions = workbook["Actions"]
+    headings = header(actions)
+    for cell in actions[1]:
+        assert cell.font.bold
+        assert (cell.fill.fill_type, _rgb(cell.fill.fgColor)) == ("solid", _hex(svg.LIGHT_GREY))
+        assert (cell.border.bottom.style, _rgb(cell.border.bottom.color)) == (
+            "medium",
+            _hex(svg.BLACK),
+        )
+        assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True)
+    for heading, _value, width, wrapped in COLUMNS:
+        letter = get_column_letter(headings.index(heading) + 1)
+        # Excel's width in characters (XlsxWriter adds the cell's padding, under one).
+        assert width <= _width(actions, headings.index(heading) + 1) < width + 1
+        for cell in actions[letter][1:]:
+            assert (cell.border.bottom.style, _rgb(cell.border.bottom.color)) == (
+                "thin",
+                _hex(svg.MID_GREY),
+            )
+            assert cell.alignment.vertical == "top"
+            assert bool(cell.alignment.wrap_text) == wrapped, heading
+    rag = actions[get_column_letter(headings.index("RAG this quarter") + 1)]
+    for cell, value in zip(rag[1:], ["red", None, "blue"], strict=True):
+        rating = RAG_RATINGS[value]
+        assert cell.value == rating.label
+        assert _rgb(cell.fill.fgColor) == _hex(rating.fill)
+        assert _rgb(cell.font.color) == _hex(rating.text_colour)
+        assert cell.font.bold
+    due = actions[get_column_letter(headings.index("Due date") + 1)]
+    assert [cell.number_format for cell in due[1:3]] == ["d mmmm yyyy"] * 2
+    assert due[3].value is None
+    narrative = actions.cell(row=4, column=headings.index("Latest update") + 1)
+    assert (narrative.value, narrative.data_type, narrative.quotePrefix) == ("=1+1", "s", True)
+    assert actions.auto_filter.ref == f"A1:{get_column_letter(len(headings))}4"
+    assert actions.freeze_panes == "A2"
+    assert actions.print_title_rows == "$1:$1"
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0
+
+    summary = workbook["Summary"]
+    assert (summary["A1"].font.bold, summary["A1"].font.sz) == (True, 16)
+    assert summary["A2"].font.sz == 12
+    assert (summary["A6"].value, summary["A6"].font.bold, summary["A6"].font.sz) == (
+        "Headline figures",
+        True,
+        13,
+    )
+    cells = {row[0].value: row for row in summary.iter_rows() if row[0].value}
+    assert cells["% complete"][1].number_format == "0%"
+    assert cells["Violence"][0].font.bold  # a priority, above its strands
+    strand = cells["Violence against women and girls"]
+    assert strand[0].alignment.indent == 2
+    assert strand[3].number_format == "0%"
+    assert strand[0].border.bottom.style == "thin"
+    assert 44 <= _width(summary, 1) < 45
+
+    indicators = workbook["Indicators"]
+    assert indicators.freeze_panes == "B2"
+    rated = indicators.cell(row=2, column=header(indicators).index("Rating") + 1)
+    assert rated.value == INDICATOR_RATINGS["green"].label
+    assert _rgb(rated.fill.fgColor) == _hex(INDICATOR_RATINGS["green"].fill)
+    assert _rgb(rated.font.color) == _hex(INDICATOR_RATINGS["green"].text_colour)
 
 
 # --- csv ----------------------------------------------------------------------------------------

@@ -426,12 +426,40 @@ def test_a_long_section_lists_its_first_actions_and_links_to_all_of_them(
     assert f'href="{DEMO}/2/actions/?figure=completed_this_quarter">9 actions in all' in completed
 
 
-def test_every_exception_is_listed_however_many_there_are(member_client, demo_plan, monkeypatch):
+def test_the_exceptions_are_not_cut_short_like_the_other_sections(
+    member_client, demo_plan, monkeypatch
+):
     monkeypatch.setattr("reviews.views.quarter.LISTED_ROWS", 1)
 
-    body = member_client.get(f"{DEMO}/3/").content.decode()
+    response = member_client.get(f"{DEMO}/3/")
 
+    body = response.content.decode()
     assert body.count('class="govuk-summary-card app-exception"') == 3 + 6  # red and amber
+    assert "These are the first" not in section(response, "exceptions")
+
+
+def test_a_long_list_of_exceptions_shows_the_first_and_links_to_every_one(
+    member_client, demo_plan, monkeypatch
+):
+    monkeypatch.setattr("reviews.views.quarter.LISTED_EXCEPTIONS", 4)
+
+    response = member_client.get(f"{DEMO}/3/")
+
+    body = response.content.decode()
+    exceptions = section(response, "exceptions")
+    assert body.count('class="govuk-summary-card app-exception"') == 4
+    # The three reds first, then the first amber.
+    assert (
+        exceptions.index("1.2 Open Day")
+        < exceptions.index("2.11 Develop")
+        < exceptions.index("1.10 Everyone")
+    )
+    assert (
+        "These are the first 4 of 9. See every one with its narrative: "
+        "all 3 off track (red) and all 6 at risk (amber)"
+    ) in exceptions
+    assert f'href="{DEMO}/3/actions/?figure=off_track">all 3 off track' in body
+    assert f'href="{DEMO}/3/actions/?figure=at_risk">all 6 at risk' in body
 
 
 def test_an_exception_changed_since_the_page_was_last_shown_is_shown_as_it_is_now(
