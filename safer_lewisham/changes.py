@@ -15,8 +15,8 @@ connection's execute wrapper, installed on each new connection). An ``INSERT``, 
 
 Watching the statements rather than the models' ``save`` catches what signals miss:
 ``bulk_create``, ``QuerySet.update``, ``delete`` of many rows, raw SQL. Writes that no cached page
-shows (sessions, the sign-in lock-out's records, job results, ``last_login``, two-factor counters)
-move nothing, or every sign-in would empty the cache.
+shows (sessions, the sign-in lock-out's records, job results, ``last_login``) move nothing, or
+every sign-in would empty the cache.
 
 When: at once (so that a later read on the same connection, inside the same transaction, is
 drawn again: tests, and a request that writes then reads), and again when the transaction
@@ -57,8 +57,6 @@ IGNORED_TABLES = (
     "django_session",
     "axes_*",
     "django_celery_results_*",
-    "otp_*",
-    "twofactor_*",
     "django_admin_log",
     # A file being prepared in the background (its progress is written every second or so);
     # its own status page is not kept.
