@@ -6,7 +6,8 @@ The pages are admin views (PlanImportAdmin.get_urls) open to staff with ``plans.
   ("previewed"), then the preview page shows what importing it would do;
 - preview: what will be created and changed, warnings, and every problem with its row; a
   "Confirm import" button when there is no problem. Confirming plans the stored file again in
-  one transaction and writes it only if the result is still what was shown (applying.py);
+  one transaction and writes it only if the result is still what was shown (applying.py), in a
+  background job (tasks.py), whose page says "Importing..." until it is done;
 - the import template (template.py).
 """
 
@@ -18,25 +19,23 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django_scopes import scopes_disabled
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.progress import ProgressConflict
 from agencies.models import Agency
 from govuk.admin_read_only import ReadOnlyAdminMixin
 from partnerships.context import current_partnership_id
 from plans.models import AnnualPlan
-from plans.year import QuarterClosed
 
-from .applying import import_file, preview_file
+from .applying import planned_from, preview_file
 from .forms import NEW_ORGANISATION, OrganisationsForm, ReadingForm, UploadForm
 from .models import ImportLayout, PlanImport
 from .organisations import CannotRemember, remember
 from .planning import propose_options
 from .reading import UnreadableFile, read_file
+from .tasks import give_up_if_lost, start_applying
 from .template import build_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,6 +82,7 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "status",
         "uploaded_by",
         "uploaded_at",
+        "confirmed_at",
         "imported_at",
         "what_it_did",
         "preview_link",
@@ -91,12 +91,19 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="What it did")
     def what_it_did(self, obj):
+        if obj.status == PlanImport.Status.APPLYING:
+            return "Being imported: nothing yet"
+        if obj.error:
+            return obj.error
         if obj.status != PlanImport.Status.IMPORTED:
             return "Nothing yet: previewed, not confirmed"
         return summary_text(obj.summary) or "Nothing: the plan already matched the file"
 
     @admin.display(description="Preview")
     def preview_link(self, obj):
+        if obj.status == PlanImport.Status.APPLYING:
+            url = reverse("admin:imports_planimport_importing", args=[obj.pk])
+            return format_html('<a href="{}">See how the import is going</a>', url)
         if obj.status != PlanImport.Status.PREVIEWED:
             return "-"
         url = reverse("admin:imports_planimport_preview", args=[obj.pk])
@@ -109,6 +116,11 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return [
             path("upload/", view(self.upload_view), name="imports_planimport_upload"),
             path("template.xlsx", view(self.template_view), name="imports_planimport_template"),
+            path(
+                "<int:object_id>/importing/",
+                view(self.importing_view),
+                name="imports_planimport_importing",
+            ),
             path(
                 "<int:object_id>/preview/",
                 view(self.preview_view),
@@ -178,6 +190,8 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         record = get_object_or_404(PlanImport.objects.select_related("plan"), pk=object_id)
         if record.status == PlanImport.Status.IMPORTED:
             return self.already_imported(request, record)
+        if record.status == PlanImport.Status.APPLYING:
+            return redirect("admin:imports_planimport_importing", record.pk)
         if request.method == "POST":
             step = request.POST.get("step")
             if step == "read-again":
@@ -186,7 +200,7 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
                 return self.organisations(request, record)
             return self.confirm(request, record)
         try:
-            preview = _planned(record, preview_file)
+            preview = planned_from(record, preview_file)
         except UnreadableFile as error:
             return self.unreadable(request, record, error)
         return self.render_preview(request, record, preview)
@@ -207,7 +221,7 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         options = propose_options(sheet, record.plan, record.options)
         form = ReadingForm(request.POST, sheet=sheet, plan=record.plan, options=options)
         if not form.is_valid():
-            preview = _planned(record, preview_file)
+            preview = planned_from(record, preview_file)
             return self.render_preview(request, record, preview, reading_form=form, status=400)
         record.mapping = form.mapping()
         record.mapping_source = "chosen"
@@ -220,7 +234,7 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         """What the unknown and guessed organisations are: remembered for the partnership, or
         added as its new organisations."""
         try:
-            preview = _planned(record, preview_file)
+            preview = planned_from(record, preview_file)
         except UnreadableFile as error:
             return self.unreadable(request, record, error)
         form = self.organisations_form(preview, request.POST)
@@ -264,57 +278,50 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         )
 
     def confirm(self, request, record):
-        with transaction.atomic():
-            record = PlanImport.objects.select_for_update().select_related("plan").get(pk=record.pk)
-            if record.status == PlanImport.Status.IMPORTED:
-                return self.already_imported(request, record)
-            try:
-                outcome = _planned(
-                    record,
-                    import_file,
-                    expected_digest=request.POST.get("digest", ""),
-                    user=request.user,
-                )
-            except UnreadableFile as error:
-                return self.unreadable(request, record, error)
-            except (ProgressConflict, QuarterClosed):
-                # Someone recorded progress, or the quarter was closed, while the preview was
-                # open: nothing was written (the import is one transaction).
-                outcome = None
-            if outcome is not None and outcome.imported:
-                record.status = PlanImport.Status.IMPORTED
-                record.imported_at = timezone.now()
-                record.summary = outcome.summary
-                record.save()
-                _remember_layout(record, outcome.preview, request.user)
-        if outcome is None:
-            messages.warning(
-                request,
-                "Nothing was imported: progress was recorded on one of the file's actions, or "
-                "the quarter was closed, after the preview was shown. This is the preview as "
-                "the plan stands now; check it and confirm again.",
-            )
-            return self.render_preview(request, record, _planned(record, preview_file))
-        if outcome.imported:
+        """Confirmed: the import is applied by a background job (imports/tasks.py), or, without
+        a job queue, at once, and the administrator sees the result."""
+        if record.status == PlanImport.Status.IMPORTED:
+            return self.already_imported(request, record)
+        record = start_applying(record.pk, request.user, request.POST.get("digest", ""))
+        return self.result(request, record)
+
+    def importing_view(self, request, object_id):
+        """The import's page while its job runs ("check again"), and its result once done."""
+        self.check_may_import(request)
+        record = get_object_or_404(PlanImport.objects.select_related("plan"), pk=object_id)
+        give_up_if_lost(record)
+        return self.result(request, record)
+
+    def result(self, request, record):
+        """Imported: the plan, with what it did. Nothing imported: the preview as the plan
+        stands now, with why. Still being imported: the page that says so."""
+        if record.status == PlanImport.Status.IMPORTED:
             messages.success(
                 request,
                 f"Imported “{record.filename}” into “{record.plan}”: "
-                f"{summary_text(outcome.summary) or 'nothing needed changing'}.",
+                f"{summary_text(record.summary) or 'nothing needed changing'}.",
             )
             return redirect("admin:plans_annualplan_change", record.plan_id)
-        if outcome.changed:
-            messages.warning(
+        if record.status == PlanImport.Status.APPLYING:
+            if request.method == "POST":
+                return redirect("admin:imports_planimport_importing", record.pk)
+            context = self.context(
                 request,
-                "Nothing was imported: the plan has changed since the preview was shown. This is "
-                "the preview as the plan stands now; check it and confirm again.",
+                f"Importing “{record.filename}” into {record.plan}",
+                record=record,
+                plan=record.plan,
+                plan_url=reverse("admin:plans_annualplan_change", args=[record.plan_id]),
             )
-        else:
-            messages.error(
-                request,
-                "Nothing was imported: the file now has problems with the plan as it stands. "
-                "Fix them in the spreadsheet and upload it again.",
-            )
-        return self.render_preview(request, record, outcome.preview)
+            return TemplateResponse(request, "admin/imports/planimport/importing.html", context)
+        if request.method == "GET" and not record.error:
+            return redirect("admin:imports_planimport_preview", record.pk)
+        try:
+            preview = planned_from(record, preview_file)
+        except UnreadableFile as error:
+            return self.unreadable(request, record, error)
+        if record.error:
+            messages.warning(request, record.error)
+        return self.render_preview(request, record, preview)
 
     def render_preview(self, request, record, preview, reading_form=None, status=200):
         # The table the preview was planned from: the file is not read again for the page.
@@ -352,23 +359,6 @@ class PlanImportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         return redirect(_upload_url(record))
 
 
-def _planned(record, plan_file, **options):
-    """``plan_file`` (preview_file or import_file) applied to the stored file as it was
-    uploaded and as it is read now (sheet, mapping, options), so that confirming plans exactly
-    what the preview planned."""
-    return plan_file(
-        record.plan,
-        record.filename,
-        record.read_file(),
-        add_structure=record.add_structure,
-        sheet_name=record.sheet_name or None,
-        mapping=record.mapping or None,
-        mapping_source=record.mapping_source or "chosen",
-        options=record.options or None,
-        **options,
-    )
-
-
 def _sheet(record):
     return read_file(
         record.filename,
@@ -376,22 +366,6 @@ def _sheet(record):
         sheet_name=record.sheet_name or None,
         mapping=record.mapping or None,
         how=record.mapping_source or "chosen",
-    )
-
-
-def _remember_layout(record, preview, user):
-    """Remember how this layout was read, for the partnership's next file like it."""
-    sheet = preview.sheet
-    options = dict(preview.options.as_dict()) if preview.options else {}
-    options.pop("quarter", None)  # next quarter's file is for next quarter
-    ImportLayout.objects.update_or_create(
-        fingerprint=sheet.fingerprint,
-        defaults={
-            "headings": [column.label for column in sheet.columns],
-            "mapping": sheet.mapping(),
-            "options": options,
-            "updated_by": user,
-        },
     )
 
 

@@ -3,8 +3,8 @@ transaction, with the plan's row locked, and written only if it still gives the 
 administrator confirmed and has no problems. Anything that fails rolls everything back.
 
 Every object created or changed carries the change reason "Imported from <file name>" in its
-history; the user is whoever is signed in (the admin's request), or nobody ("System") for the
-management command.
+history; the user is the administrator who confirmed it (the admin's request, or, in the
+background job, imports.tasks.recorded_as), or nobody ("System") for the management command.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from actions.progress import Progress, record_progress
 from plans.models import AnnualPlan, Theme
 from priorities.models import Priority, Strand
 
+from .models import ImportLayout
 from .planning import (
     NewPriority,
     NewStrand,
@@ -61,6 +62,39 @@ def preview_file(
     sheet = read_file(filename, content, sheet_name=sheet_name, mapping=mapping, how=mapping_source)
     chosen = propose_options(sheet, plan, options)
     return plan_import(sheet, plan, add_structure=add_structure, options=chosen)
+
+
+def planned_from(record, plan_file, **options):
+    """``plan_file`` (preview_file or import_file) applied to the stored file as it was
+    uploaded and as it is read now (sheet, mapping, options), so that confirming plans exactly
+    what the preview planned."""
+    return plan_file(
+        record.plan,
+        record.filename,
+        record.read_file(),
+        add_structure=record.add_structure,
+        sheet_name=record.sheet_name or None,
+        mapping=record.mapping or None,
+        mapping_source=record.mapping_source or "chosen",
+        options=record.options or None,
+        **options,
+    )
+
+
+def remember_layout(record, preview, user):
+    """Remember how this layout was read, for the partnership's next file like it."""
+    sheet = preview.sheet
+    options = dict(preview.options.as_dict()) if preview.options else {}
+    options.pop("quarter", None)  # next quarter's file is for next quarter
+    ImportLayout.objects.update_or_create(
+        fingerprint=sheet.fingerprint,
+        defaults={
+            "headings": [column.label for column in sheet.columns],
+            "mapping": sheet.mapping(),
+            "options": options,
+            "updated_by": user,
+        },
+    )
 
 
 def import_file(

@@ -19,10 +19,11 @@ def import_file_name(record, filename):
 
 class PlanImport(models.Model):
     """One uploaded spreadsheet for one plan. Nothing in the plan changes until it is
-    confirmed; then it is applied in one transaction."""
+    confirmed; then it is applied in one transaction, by a background job (imports/tasks.py)."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed, not imported"
+        APPLYING = "applying", "Being imported"
         IMPORTED = "imported", "Imported"
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="imports")
@@ -59,9 +60,17 @@ class PlanImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last confirmed, and its job started."
+    )
     imported_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(
         default=dict, blank=True, help_text="What the import created and changed, in counts."
+    )
+    error = models.TextField(
+        blank=True,
+        help_text="Why the last confirmation imported nothing (the plan changed, the file has "
+        "problems, the job failed), for the administrator; blank otherwise.",
     )
 
     # The file is the upload's, never changed: its history would say nothing.
