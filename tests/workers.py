@@ -98,3 +98,33 @@ def celery_worker(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+def forget_broker_connections():
+    """Celery keeps its pools of broker connections from their first use (as it forgets them
+    after a fork): forgotten, they are made again for the broker in force now, so that the
+    web side's jobs go to the test's Redis whatever was sent before."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def jobs_on_a_worker(name: str, folder: Path, broker: str, media_root):
+    """`celery worker` on the test database and ``media_root``, taking a queue of its own
+    (named after ``name``) on ``broker``, which the web side's jobs go to meanwhile; its log's
+    path is yielded. Stopped at the end."""
+    queue = f"tests-{name}-{os.urandom(4).hex()}"
+    log = folder / "worker.log"
+    with celery_worker(
+        log,
+        settings="safer_lewisham.settings",
+        broker=broker,
+        environment={"MEDIA_ROOT": str(media_root), "STORAGE_BUCKET": None},
+        queue=queue,
+    ):
+        with celery_settings(task_always_eager=False, broker_url=broker, task_default_queue=queue):
+            forget_broker_connections()
+            try:
+                yield log
+            finally:
+                forget_broker_connections()

@@ -3,7 +3,6 @@
 result; with one, the import's page says it is being imported until a worker has done it. The
 last tests run a real worker on Redis (database 12) and PostgreSQL."""
 
-import secrets
 import time
 from datetime import timedelta
 
@@ -18,11 +17,15 @@ from actions.models import Action
 from imports import applying
 from imports.models import PlanImport
 from imports.tasks import LOST, NOT_STARTED, WENT_WRONG, apply_import
-from safer_lewisham.celery import app as celery_app
 from tests.imports.files import row, xlsx
 from tests.imports.test_admin import confirm, preview_url, upload
 from tests.pages import text_of
-from tests.workers import celery_settings, celery_worker, needs_postgresql
+from tests.workers import (
+    celery_settings,
+    forget_broker_connections,
+    jobs_on_a_worker,
+    needs_postgresql,
+)
 
 TEST_BROKER = "redis://127.0.0.1:6379/12"
 TWO_ACTIONS = [row(reference="1.1", action="Open day."), row(reference="1.2", action="Drama.")]
@@ -237,29 +240,9 @@ def test_an_import_whose_job_cannot_be_queued_says_so(
 def import_worker(django_db_setup, tmp_path_factory):
     """`celery worker` on the test database and the session's MEDIA_ROOT (where the uploaded
     file is kept), taking a queue of its own on Redis database 12; stopped at the end."""
-    queue = f"tests-imports-{secrets.token_hex(4)}"
-    log = tmp_path_factory.mktemp("import-worker") / "worker.log"
-    with celery_worker(
-        log,
-        settings="safer_lewisham.settings",
-        broker=TEST_BROKER,
-        environment={"MEDIA_ROOT": str(django_settings.MEDIA_ROOT), "STORAGE_BUCKET": None},
-        queue=queue,
-    ):
-        with celery_settings(
-            task_always_eager=False, broker_url=TEST_BROKER, task_default_queue=queue
-        ):
-            forget_broker_connections()
-            try:
-                yield log
-            finally:
-                forget_broker_connections()
-
-
-def forget_broker_connections():
-    """Celery's pools of broker connections, made again for the broker in force now."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    folder = tmp_path_factory.mktemp("import-worker")
+    with jobs_on_a_worker("imports", folder, TEST_BROKER, django_settings.MEDIA_ROOT) as log:
+        yield log
 
 
 @needs_postgresql

@@ -8,7 +8,6 @@ large: a plan of three actions is "large" here."""
 import base64
 import logging
 import re
-import secrets
 import time
 import zlib
 from datetime import timedelta
@@ -30,13 +29,17 @@ from preparedfiles.models import PreparedFile
 from preparedfiles.preparing import Progress, ask_for, start
 from reviews.outputs.pack import build_pack
 from reviews.tasks import pack_key, prepare_pack
-from safer_lewisham.celery import app as celery_app
 from tests.closing import close_quarter
 from tests.conftest import TEST_PARTNERSHIP_ID, in_role
 from tests.factories import UserFactory
 from tests.reviews.test_exports import make_plan, url
 from tests.reviews.test_pack import make_review, make_row, pdf_text
-from tests.workers import celery_settings, celery_worker, needs_postgresql
+from tests.workers import (
+    celery_settings,
+    forget_broker_connections,
+    jobs_on_a_worker,
+    needs_postgresql,
+)
 
 TEST_BROKER = "redis://127.0.0.1:6379/12"
 
@@ -445,31 +448,10 @@ def pack_worker(django_db_setup, tmp_path_factory):
     """`celery worker` on the test database and the session's MEDIA_ROOT, taking a queue of
     its own on Redis database 12, which the web side's jobs go to meanwhile; stopped at the
     end."""
-    queue = f"tests-packs-{secrets.token_hex(4)}"
-    log = tmp_path_factory.mktemp("pack-worker") / "worker.log"
-    with celery_worker(
-        log,
-        settings="safer_lewisham.settings",
-        broker=TEST_BROKER,
-        environment={"MEDIA_ROOT": str(django_settings.MEDIA_ROOT), "STORAGE_BUCKET": None},
-        queue=queue,
-    ):
-        with celery_settings(
-            task_always_eager=False, broker_url=TEST_BROKER, task_default_queue=queue
-        ):
-            forget_broker_connections()
-            try:
-                yield type("Worker", (), {"log": log, "media": Path(django_settings.MEDIA_ROOT)})
-            finally:
-                forget_broker_connections()
-
-
-def forget_broker_connections():
-    """Celery keeps its pools of broker connections from their first use (as it forgets them
-    after a fork): forgotten, they are made again for the broker in force now, so that the
-    web side's jobs go to the test's Redis whatever was sent before."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    folder = tmp_path_factory.mktemp("pack-worker")
+    media = django_settings.MEDIA_ROOT
+    with jobs_on_a_worker("packs", folder, TEST_BROKER, media) as log:
+        yield type("Worker", (), {"log": log, "media": Path(media)})
 
 
 def until(page_of, says: str, timeout: float = 60) -> list[str]:
